@@ -1,1 +1,34 @@
-fn main() {}
+//! `ebranch`: what must be branched and built in EPEL before a package can be built there.
+
+mod cli;
+mod commands;
+mod load;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// How a command ended, as an exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done; nothing found where a query tool would report findings (exit 0).
+    Clean,
+    /// Done and something was found (unresolved dependencies, missing packages) (exit 1).
+    Found,
+}
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match commands::run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Found) => ExitCode::from(1),
+        Err(err) => {
+            if output::is_broken_pipe(&err) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {}", output::error_chain(&err));
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Command-line interface definition.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// What must be branched and built in EPEL before a package can be built there, in what order.
+#[derive(Parser, Debug)]
+#[command(name = "ebranch", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command understands.
+#[derive(Args, Debug, Clone)]
+pub struct GlobalArgs {
+    /// Architecture whose packages may provide (repeatable; `--arch x86_64 --arch i686` for
+    /// multilib). Default: this machine's basearch. `noarch` always counts.
+    #[arg(long = "arch", global = true, value_name = "ARCH")]
+    pub arches: Vec<String>,
+    /// Where parsed indexes are cached (default: the XDG cache dir, `ebranch/`).
+    #[arg(long, global = true, value_name = "DIR", env = "EBRANCH_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Neither read nor write the index cache.
+    #[arg(long, global = true)]
+    pub no_cache: bool,
+}
+
+/// The commands.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Ask the repositories questions, like `dnf repoquery` / `fedrq`.
+    #[command(subcommand)]
+    Query(QueryCommand),
+    /// Every requirement of the `--check` repositories that nothing in the `--repo`
+    /// repositories provides (dnf repoclosure semantics). Exit 1 when anything is unresolved.
+    Repoclosure(RepoclosureArgs),
+}
+
+/// Repositories to load.
+#[derive(Args, Debug, Clone)]
+pub struct RepoArgs {
+    /// A repository: a directory holding `repodata/` (repeatable).
+    #[arg(long = "repo", value_name = "PATH", required = true)]
+    pub repos: Vec<String>,
+}
+
+/// Output format of queries.
+#[derive(Args, Debug, Clone)]
+pub struct FormatArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ebranch query ...`
+#[derive(Subcommand, Debug)]
+pub enum QueryCommand {
+    /// Packages that provide each dependency (`name`, `name >= 1.2`, `/usr/bin/sh`,
+    /// `(a with b)`).
+    Whatprovides {
+        #[command(flatten)]
+        repos: RepoArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// The dependencies.
+        #[arg(required = true, value_name = "DEP")]
+        deps: Vec<String>,
+    },
+    /// Packages with a requirement that the dependency's name and version satisfy.
+    Whatrequires {
+        #[command(flatten)]
+        repos: RepoArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// The dependency (`name` or `name OP version`).
+        #[arg(value_name = "DEP")]
+        dep: String,
+    },
+    /// The BuildRequires of a source package (newest version in the repositories).
+    BuildReqs {
+        #[command(flatten)]
+        repos: RepoArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// Source package name.
+        #[arg(value_name = "SRCNAME")]
+        source: String,
+    },
+    /// The binary packages built from a source package.
+    Subpkgs {
+        #[command(flatten)]
+        repos: RepoArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// Source package name.
+        #[arg(value_name = "SRCNAME")]
+        source: String,
+    },
+    /// Everything known about the packages of a name.
+    Info {
+        #[command(flatten)]
+        repos: RepoArgs,
+        #[command(flatten)]
+        format: FormatArgs,
+        /// Package name.
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+/// `ebranch repoclosure`
+#[derive(Args, Debug)]
+pub struct RepoclosureArgs {
+    /// Repository whose packages provide (repeatable). Default: the `--check` repositories.
+    #[arg(long = "repo", value_name = "PATH")]
+    pub repos: Vec<String>,
+    /// Repository whose packages' requirements are checked (repeatable).
+    #[arg(long = "check", value_name = "PATH", required = true)]
+    pub check: Vec<String>,
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
