@@ -1,0 +1,208 @@
+//! HTTP requests as data, the `Transport` trait that sends them, and JSON decoding.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::secret::ApiKey;
+
+/// The HTTP methods the clients use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// Read.
+    Get,
+    /// Create.
+    Post,
+    /// Update.
+    Put,
+}
+
+impl Method {
+    /// The method name as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+        }
+    }
+
+    /// Whether the method changes server state.
+    pub fn is_write(self) -> bool {
+        self != Method::Get
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One request: method, full URL (with query), optional JSON body and bearer key.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The method.
+    pub method: Method,
+    /// The full URL including the query string.
+    pub url: String,
+    /// JSON body for POST/PUT.
+    pub body: Option<Value>,
+    /// Sent as `Authorization: Bearer …`; never displayed.
+    pub bearer: Option<ApiKey>,
+}
+
+impl Request {
+    /// A GET of `url`.
+    pub fn get(url: impl Into<String>) -> Self {
+        Self {
+            method: Method::Get,
+            url: url.into(),
+            body: None,
+            bearer: None,
+        }
+    }
+
+    /// A request with a JSON body.
+    pub fn with_body(method: Method, url: impl Into<String>, body: Value) -> Self {
+        Self {
+            method,
+            url: url.into(),
+            body: Some(body),
+            bearer: None,
+        }
+    }
+
+    /// Attach the API key (as a bearer token), if any.
+    pub fn bearer(mut self, key: Option<&ApiKey>) -> Self {
+        self.bearer = key.cloned();
+        self
+    }
+}
+
+impl fmt::Display for Request {
+    /// `METHOD URL` then the pretty JSON body; the key is never shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.method, self.url)?;
+        if let Some(body) = &self.body {
+            let text = serde_json::to_string_pretty(body).map_err(|_| fmt::Error)?;
+            write!(f, "\n{text}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A response: status code and body text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status.
+    pub status: u16,
+    /// Body as text.
+    pub body: String,
+}
+
+impl Response {
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Transport-level failures: the server could not be reached or answered nonsense.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HttpError {
+    /// Connection, TLS or timeout failure.
+    #[error("{method} {url} failed: {message}")]
+    Transport {
+        /// Method.
+        method: Method,
+        /// URL.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// Plain http to a host that is not loopback.
+    #[error("refusing plain http to non-loopback {url}")]
+    Insecure {
+        /// URL.
+        url: String,
+    },
+    /// The body was not the JSON we expected.
+    #[error("unexpected response from {url}: {message}")]
+    Decode {
+        /// URL.
+        url: String,
+        /// What did not match.
+        message: String,
+    },
+    /// A status the client does not handle.
+    #[error("{url} answered HTTP {status}: {snippet}")]
+    Status {
+        /// URL.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// Start of the body, on one line.
+        snippet: String,
+    },
+}
+
+/// Sends requests. Implemented by the real HTTP client and by the dry-run recorder.
+pub trait Transport: Send + Sync {
+    /// Send `request` and return the response whatever its status.
+    fn send(&self, request: &Request) -> Result<Response, HttpError>;
+}
+
+/// Decode a response body as JSON type `T`.
+pub fn decode<T: DeserializeOwned>(url: &str, response: &Response) -> Result<T, HttpError> {
+    serde_json::from_str(&response.body).map_err(|e| HttpError::Decode {
+        url: url.to_string(),
+        message: e.to_string(),
+    })
+}
+
+/// An [`HttpError::Status`] for a response the caller does not handle.
+pub fn unexpected_status(url: &str, response: &Response) -> HttpError {
+    HttpError::Status {
+        url: url.to_string(),
+        status: response.status,
+        snippet: snippet(&response.body),
+    }
+}
+
+/// The first 200 characters of `text`, on one line.
+pub(crate) fn snippet(text: &str) -> String {
+    let one_line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(200)
+        .collect();
+    one_line.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_shows_method_url_and_json_but_no_key() {
+        let req = Request::with_body(
+            Method::Put,
+            "https://bugzilla.redhat.com/rest/bug/1",
+            serde_json::json!({"depends_on": {"add": [2]}}),
+        )
+        .bearer(ApiKey::new("k3y").as_ref());
+        let text = req.to_string();
+        assert!(text.starts_with("PUT https://bugzilla.redhat.com/rest/bug/1\n{"));
+        assert!(text.contains("\"add\": [\n"));
+        assert!(!text.contains("k3y"));
+        assert!(!format!("{req:?}").contains("k3y"));
+    }
+
+    #[test]
+    fn snippet_is_one_short_line() {
+        assert_eq!(snippet("a\nb"), "a b");
+        assert_eq!(snippet(&"x".repeat(500)).len(), 200);
+    }
+}

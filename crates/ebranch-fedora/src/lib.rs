@@ -1,0 +1,38 @@
+//! Fedora services for ebranch: dist-git, Bugzilla and Bodhi clients, and the
+//! `request`, `request --report`, `status` and `follow-up` flows built on them.
+//!
+//! Contents:
+//! - plumbing: [`url`] (https-only service URLs), [`http`] (requests as data, the
+//!   [`http::Transport`] trait), [`transport`] (ureq + rustls), [`dry_run`] (records
+//!   writes instead of sending them), [`secret`] and [`keys`] (the API key and where it
+//!   comes from), [`time`] (UTC timestamps), [`branch`] (targets and their families)
+//! - clients, each behind a trait: [`pagure`] ([`pagure::DistGit`]),
+//!   [`bugzilla`] ([`bugzilla::Bugzilla`]), [`bodhi`] ([`bodhi::Bodhi`]);
+//!   [`services`] wires them up
+//! - texts: [`templates`]
+//! - the report file: [`report`]
+//! - flows: [`request`] (one request), [`batch`] (a whole report), [`status`] (refresh
+//!   and remaining plan, layered by [`layers`]), [`followup`] (stalled requests)
+
+pub mod batch;
+pub mod bodhi;
+pub mod branch;
+pub mod bugzilla;
+pub mod dry_run;
+pub mod followup;
+pub mod http;
+pub mod keys;
+pub mod layers;
+pub mod pagure;
+pub mod report;
+pub mod request;
+pub mod secret;
+pub mod services;
+pub mod status;
+pub mod templates;
+pub mod time;
+pub mod transport;
+pub mod url;
+
+#[cfg(test)]
+mod fakes;

@@ -1,0 +1,327 @@
+//! Each real client against its loopback fake.
+
+use std::sync::Arc;
+
+use ebranch_fedora::bodhi::{Bodhi, UpdateStatus, release_for_branch};
+use ebranch_fedora::bugzilla::{
+    BugSearch, BugUpdate, Bugzilla, BugzillaClient, BugzillaError, NewBug,
+};
+use ebranch_fedora::pagure::{DistGit, DistGitError};
+use ebranch_fedora::services::{Clients, ServiceConfig};
+use ebranch_fedora::transport::UreqTransport;
+use ebranch_fedora::url::{ServiceUrl, UrlError};
+
+use crate::support::bugzilla::{FakeBugzilla, KEY, earlier_bug};
+use crate::support::clients;
+use crate::support::distgit_bodhi::{BodhiWorld, DistGitWorld};
+use crate::support::server::{FakeServer, Reply};
+
+fn new_bug(component: &str, product: &str, version: &str) -> NewBug {
+    NewBug {
+        product: product.into(),
+        component: component.into(),
+        version: version.into(),
+        summary: format!("Please branch and build {component} in epel10"),
+        description: "Please branch and build it.".into(),
+        blocks: vec![],
+        depends_on: vec![],
+    }
+}
+
+#[test]
+fn bugzilla_created_bug_is_found_linked_and_flagged() {
+    let bz = FakeBugzilla::start(&["python-foo", "python-bar"], &[]);
+    let c = clients(
+        &bz.server.base,
+        "https://src.example.invalid",
+        "https://bodhi.example.invalid",
+        false,
+    );
+    let foo = c
+        .bugzilla
+        .create(&new_bug("python-foo", "Fedora EPEL", "epel10"))
+        .unwrap();
+    let bar = c
+        .bugzilla
+        .create(&new_bug("python-bar", "Fedora EPEL", "epel10"))
+        .unwrap();
+
+    let found = c
+        .bugzilla
+        .search(&BugSearch::branch_requests("python-foo"))
+        .unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        (
+            found[0].id,
+            found[0].component.as_str(),
+            found[0].version.as_str()
+        ),
+        (foo, "python-foo", "epel10")
+    );
+
+    let add = BugUpdate {
+        add_depends_on: vec![bar],
+        ..Default::default()
+    };
+    c.bugzilla.update(foo, &add).unwrap();
+    let ni = BugUpdate {
+        comment: Some("Are you able to branch and build python-foo in epel10?".into()),
+        needinfo: Some("python-foo-maint@example.com".into()),
+        ..Default::default()
+    };
+    c.bugzilla.update(foo, &ni).unwrap();
+    let got = c.bugzilla.get(&[foo, bar]).unwrap();
+    assert_eq!(got.len(), 2);
+    let got_foo = got.iter().find(|b| b.id == foo).unwrap();
+    assert_eq!(got_foo.depends_on, vec![bar]);
+    assert_eq!(got_foo.flags[0].name, "needinfo");
+    assert_eq!(
+        got_foo.flags[0].requestee.as_deref(),
+        Some("python-foo-maint@example.com")
+    );
+    let comments = c.bugzilla.comments(foo).unwrap();
+    assert_eq!(comments.len(), 2);
+    assert!(comments[1].text.starts_with("Are you able"));
+
+    for seen in bz.server.log() {
+        assert_eq!(
+            seen.headers.get("authorization").map(String::as_str),
+            Some(&*format!("Bearer {KEY}"))
+        );
+        assert!(seen.params("api_key").is_empty());
+    }
+    let put = bz
+        .server
+        .writes()
+        .into_iter()
+        .find(|s| s.method == "PUT")
+        .unwrap();
+    assert_eq!(put.path, format!("/rest/bug/{foo}"));
+    assert_eq!(
+        put.json(),
+        serde_json::json!({"depends_on": {"add": [bar]}})
+    );
+}
+
+#[test]
+fn bugzilla_errors_carry_code_and_url_never_the_key() {
+    let bz = FakeBugzilla::start(&["python-foo"], &["python-new"]);
+    let c = clients(
+        &bz.server.base,
+        "https://src.example.invalid",
+        "https://bodhi.example.invalid",
+        false,
+    );
+    let err = c
+        .bugzilla
+        .create(&new_bug("python-new", "Fedora EPEL", "epel10"))
+        .unwrap_err();
+    assert!(err.is_missing_component(), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains(&format!("{}/rest/bug", bz.server.base)) && text.contains("error 51"),
+        "{text}"
+    );
+    assert!(!text.contains(KEY) && !format!("{err:?}").contains(KEY));
+
+    let bad_version = c
+        .bugzilla
+        .create(&new_bug("python-foo", "Fedora EPEL", "epel99"))
+        .unwrap_err();
+    assert_eq!(bad_version.code(), Some(104));
+    assert!(!bad_version.is_missing_component());
+
+    match c.bugzilla.resolve("NoSuchAlias") {
+        Err(BugzillaError::NotFound { what, .. }) => assert_eq!(what, "NoSuchAlias"),
+        other => panic!("{other:?}"),
+    }
+    bz.seed({
+        let mut t = earlier_bug(
+            1_000,
+            "tracker",
+            "EPEL tracker",
+            "NEW",
+            "2020-01-01T00:00:00Z",
+        );
+        t.alias = Some("EPELPackagersSIG".into());
+        t
+    });
+    assert_eq!(c.bugzilla.resolve("EPELPackagersSIG").unwrap(), 1_000);
+}
+
+#[test]
+fn bugzilla_refuses_writes_without_a_key_before_sending() {
+    let bz = FakeBugzilla::start(&["python-foo"], &[]);
+    let client = BugzillaClient::new(
+        ServiceUrl::parse(&bz.server.base).unwrap(),
+        Arc::new(UreqTransport::new()),
+        None,
+    );
+    let err = client
+        .create(&new_bug("python-foo", "Fedora EPEL", "epel10"))
+        .unwrap_err();
+    assert!(matches!(err, BugzillaError::NoApiKey { .. }));
+    assert!(bz.server.log().is_empty());
+    // Reads work anonymously.
+    assert!(
+        client
+            .search(&BugSearch::branch_requests("python-foo"))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn bugzilla_search_follows_pages() {
+    let bz = FakeBugzilla::start(&["python-foo"], &[]);
+    for i in 0..130 {
+        bz.seed(earlier_bug(
+            100 + i,
+            "python-foo",
+            "Please branch and build python-foo in epel9",
+            "NEW",
+            "2024-01-01T00:00:00Z",
+        ));
+    }
+    let c = clients(
+        &bz.server.base,
+        "https://src.example.invalid",
+        "https://bodhi.example.invalid",
+        false,
+    );
+    assert_eq!(
+        c.bugzilla
+            .search(&BugSearch::branch_requests("python-foo"))
+            .unwrap()
+            .len(),
+        130
+    );
+    let offsets: Vec<String> = bz
+        .server
+        .log()
+        .iter()
+        .map(|s| s.param("offset").unwrap().to_string())
+        .collect();
+    assert_eq!(offsets, vec!["0", "100"]);
+}
+
+#[test]
+fn dist_git_branches_retirement_and_access() {
+    let dg = DistGitWorld::default()
+        .package("python-foo", &["epel9", "f42", "main", "rawhide"])
+        .package("python-old", &["rawhide"])
+        .retired("python-old", "rawhide")
+        .missing("python-none")
+        .start();
+    let c = clients(
+        "https://bz.example.invalid",
+        &dg.base,
+        "https://bodhi.example.invalid",
+        false,
+    );
+    assert_eq!(
+        c.dist_git.branches("python-foo").unwrap().unwrap(),
+        vec!["epel9", "f42", "main", "rawhide"]
+    );
+    assert_eq!(c.dist_git.branches("python-none").unwrap(), None);
+    assert!(c.dist_git.is_retired("python-old", "rawhide").unwrap());
+    assert!(!c.dist_git.is_retired("python-foo", "rawhide").unwrap());
+    let access = c.dist_git.access("python-foo").unwrap().unwrap();
+    assert_eq!(access.owners, vec!["python-foo-owner"]);
+    assert!(
+        access.can_commit("committer")
+            && access.can_commit("coadmin")
+            && !access.can_commit("helper")
+    );
+    assert_eq!(access.collaborators, vec!["helper"]);
+    assert_eq!(access.groups, vec!["python-packagers-sig"]);
+    assert_eq!(c.dist_git.access("python-none").unwrap(), None);
+}
+
+#[test]
+fn dist_git_server_errors_name_the_url() {
+    let server = FakeServer::start(Arc::new(|seen: &crate::support::server::Seen| {
+        (seen.path == "/api/0/rpms/boom/git/branches").then(|| Reply::text(502, "Bad Gateway"))
+    }));
+    let c = clients(
+        "https://bz.example.invalid",
+        &server.base,
+        "https://bodhi.example.invalid",
+        false,
+    );
+    let err = c.dist_git.branches("boom").unwrap_err();
+    assert!(matches!(err, DistGitError::Http(_)));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}/api/0/rpms/boom/git/branches answered HTTP 502: Bad Gateway",
+            server.base
+        )
+    );
+}
+
+#[test]
+fn bodhi_releases_pages_and_updates() {
+    let bodhi = BodhiWorld::default()
+        .package(
+            "python-foo",
+            &[
+                ("FEDORA-EPEL-2025-1", "obsolete"),
+                ("FEDORA-EPEL-2025-2", "testing"),
+            ],
+        )
+        .start();
+    let c = clients(
+        "https://bz.example.invalid",
+        "https://src.example.invalid",
+        &bodhi.base,
+        false,
+    );
+    let releases = c.bodhi.releases().unwrap();
+    assert_eq!(releases.len(), 3);
+    assert_eq!(
+        release_for_branch(&releases, "epel10").unwrap().name,
+        "EPEL-10.1"
+    );
+    assert_eq!(
+        release_for_branch(&releases, "epel10.0").unwrap().name,
+        "EPEL-10.0"
+    );
+    let updates = c.bodhi.updates("python-foo", "EPEL-10.1").unwrap();
+    assert_eq!(updates[1].status, UpdateStatus::Testing);
+    assert_eq!(updates[1].builds, vec!["python-foo-1.0-1.el10_1"]);
+    let err = c.bodhi.updates("python-foo", "WinXP").unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("answered HTTP 400: Invalid releases specified: WinXP"),
+        "{err}"
+    );
+}
+
+#[test]
+fn only_https_for_non_loopback_services() {
+    let config = ServiceConfig {
+        bugzilla: "http://bugzilla.redhat.com".into(),
+        ..ServiceConfig::default()
+    };
+    assert!(matches!(
+        Clients::connect(&config, None, false),
+        Err(UrlError::Insecure(_))
+    ));
+    assert!(Clients::connect(&ServiceConfig::default(), None, false).is_ok());
+}
+
+#[test]
+#[should_panic(expected = "did not declare")]
+fn the_fake_server_fails_the_test_on_undeclared_requests() {
+    let server = FakeServer::start(Arc::new(|_: &crate::support::server::Seen| None));
+    let c = clients(
+        "https://bz.example.invalid",
+        &server.base,
+        "https://bodhi.example.invalid",
+        false,
+    );
+    assert!(c.dist_git.branches("anything").is_err());
+    drop(server);
+}

@@ -1,0 +1,247 @@
+//! A small HTTP/1.1 server on 127.0.0.1 for tests. A handler answers declared requests;
+//! anything it does not declare is answered 500 and fails the test when the server drops.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// A request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    /// Decoded query pairs, in order.
+    pub query: Vec<(String, String)>,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+}
+
+impl Seen {
+    /// All values of query parameter `name`.
+    pub fn params(&self, name: &str) -> Vec<&str> {
+        self.query
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// The first value of query parameter `name`.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params(name).into_iter().next()
+    }
+
+    /// The body as JSON (panics if it is not).
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).expect("request body is JSON")
+    }
+}
+
+/// A response to send.
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub content_type: &'static str,
+}
+
+impl Reply {
+    pub fn json(status: u16, body: serde_json::Value) -> Self {
+        Self {
+            status,
+            body: body.to_string(),
+            content_type: "application/json",
+        }
+    }
+
+    pub fn text(status: u16, body: &str) -> Self {
+        Self {
+            status,
+            body: body.to_string(),
+            content_type: "text/plain",
+        }
+    }
+}
+
+/// `Some(reply)` for a declared request, `None` for anything else.
+pub type Handler = dyn Fn(&Seen) -> Option<Reply> + Send + Sync;
+
+pub struct FakeServer {
+    pub base: String,
+    log: Arc<Mutex<Vec<Seen>>>,
+    undeclared: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    addr: std::net::SocketAddr,
+}
+
+impl FakeServer {
+    pub fn start(handler: Arc<Handler>) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().unwrap();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let undeclared = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (log, undeclared, stop) = (log.clone(), undeclared.clone(), stop.clone());
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    serve(stream, &*handler, &log, &undeclared);
+                }
+            })
+        };
+        Self {
+            base: format!("http://{addr}"),
+            log,
+            undeclared,
+            stop,
+            thread: Some(thread),
+            addr,
+        }
+    }
+
+    /// Every request seen so far.
+    pub fn log(&self) -> Vec<Seen> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Requests that changed something (POST/PUT).
+    pub fn writes(&self) -> Vec<Seen> {
+        self.log()
+            .into_iter()
+            .filter(|s| s.method != "GET")
+            .collect()
+    }
+
+    /// Forget the log (not the undeclared requests).
+    pub fn clear_log(&self) {
+        self.log.lock().unwrap().clear();
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        let undeclared = self.undeclared.lock().unwrap().clone();
+        if !undeclared.is_empty() && !std::thread::panicking() {
+            panic!("the fake server got requests the test did not declare: {undeclared:#?}");
+        }
+    }
+}
+
+fn serve(
+    stream: TcpStream,
+    handler: &Handler,
+    log: &Mutex<Vec<Seen>>,
+    undeclared: &Mutex<Vec<String>>,
+) {
+    stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut stream = stream;
+    let Some(seen) = read_request(&mut reader) else {
+        return;
+    };
+    log.lock().unwrap().push(seen.clone());
+    let reply = handler(&seen).unwrap_or_else(|| {
+        undeclared.lock().unwrap().push(format!(
+            "{} {}{}",
+            seen.method,
+            seen.path,
+            query_text(&seen)
+        ));
+        Reply::text(500, "undeclared request")
+    });
+    // One request per connection keeps the server single-threaded and simple.
+    let head = format!(
+        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.status,
+        reply.content_type,
+        reply.body.len()
+    );
+    let _ = stream.write_all(head.as_bytes());
+    let _ = stream.write_all(reply.body.as_bytes());
+    let _ = stream.flush();
+}
+
+fn query_text(seen: &Seen) -> String {
+    if seen.query.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = seen.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("?{}", parts.join("&"))
+}
+
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Seen> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let target = parts.next()?.to_string();
+    let mut headers = BTreeMap::new();
+    loop {
+        let mut h = String::new();
+        reader.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+        }
+    }
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let query = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect();
+    Some(Seen {
+        method,
+        path: decode(path),
+        query,
+        headers,
+        body: String::from_utf8(body).ok()?,
+    })
+}
+
+/// Percent-decoding.
+pub fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
