@@ -97,6 +97,39 @@ impl Outcome {
     }
 }
 
+impl std::fmt::Display for Outcome {
+    /// One line for the user, e.g. `filed bug 123 in Fedora EPEL epel10`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Skipped => f.write_str("skipped (marked skip)"),
+            Self::Available => f.write_str("already in the target"),
+            Self::NotRequestable(Class::BlockedByBase) => {
+                f.write_str("not requested: the base distribution ships it too old")
+            }
+            Self::NotRequestable(_) => f.write_str("not requested: unresolvable"),
+            Self::NeedsUpdate => f.write_str("in the target at an older version: needs an update"),
+            Self::AlreadyBranched => f.write_str("already branched"),
+            Self::InBodhi { alias, status } => write!(f, "update {alias} is {}", status.as_str()),
+            Self::Retired { branch } => write!(f, "retired on {branch}"),
+            Self::NotInDistGit => f.write_str("not in dist-git"),
+            Self::Known(id) => write!(f, "request bug {id} (from the report)"),
+            Self::Adopted(id) => write!(f, "adopted open request bug {id}"),
+            Self::ClosedBefore { bug, resolution } => {
+                write!(
+                    f,
+                    "earlier request bug {bug} was closed {resolution}; not refiled"
+                )
+            }
+            Self::Filed(filed) => write!(
+                f,
+                "filed bug {} in {} {}",
+                filed.id, filed.product, filed.version
+            ),
+            Self::Failed(message) => write!(f, "failed: {message}"),
+        }
+    }
+}
+
 /// `depends_on` added to one bug (or the error that stopped it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {

@@ -122,6 +122,19 @@ pub fn release_for_branch<'a>(releases: &'a [Release], branch: &str) -> Option<&
         .find(|r| r.branch == branch && r.state != "archived" && r.state != "disabled")
 }
 
+/// Active EPEL 10 branches (`epel10` and each `epel10.N`), to name the minors wanted.
+pub fn epel10_branches(releases: &[Release]) -> Vec<String> {
+    let mut branches: Vec<String> = releases
+        .iter()
+        .filter(|r| r.state == "current" || r.state == "pending" || r.state == "frozen")
+        .map(|r| r.branch.clone())
+        .filter(|b| b == "epel10" || b.starts_with("epel10."))
+        .collect();
+    branches.sort();
+    branches.dedup();
+    branches
+}
+
 /// The furthest-along update among `updates` (stable > testing > pending), if any.
 pub fn best_update(updates: &[Update]) -> Option<&Update> {
     updates
@@ -276,6 +289,7 @@ mod tests {
         ];
         assert_eq!(release_for_branch(&rs, "epel10").unwrap().name, "EPEL-10.1");
         assert!(release_for_branch(&rs, "epel9").is_none());
+        assert_eq!(epel10_branches(&rs), vec!["epel10", "epel10.0"]);
     }
 
     #[test]

@@ -59,6 +59,24 @@ impl Assessment {
     }
 }
 
+impl std::fmt::Display for Assessment {
+    /// One line for the user.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Closed { resolution } => write!(f, "closed {resolution}"),
+            Self::Answered { at } => write!(f, "answered ({at})"),
+            Self::Waiting { ping_due } => write!(f, "waiting; reminder due {ping_due}"),
+            Self::PingDue => f.write_str("no response for a week; reminder due"),
+            Self::Pinged { at, escalate_due } => {
+                write!(f, "reminded {at}; escalation due {escalate_due}")
+            }
+            Self::EscalationDue { pinged_at } => {
+                write!(f, "reminded {pinged_at}, no response since; escalate")
+            }
+        }
+    }
+}
+
 /// Judge one request. `requesters` are the logins on the asking side (the reporter is
 /// always included); a response is any act by someone else, except a reminder.
 pub fn assess(

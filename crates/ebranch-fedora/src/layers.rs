@@ -12,6 +12,26 @@ pub struct Plan {
     pub unresolved: Vec<String>,
 }
 
+impl std::fmt::Display for Plan {
+    /// One line per layer, `N: a b {c d}` (braces mark a cycle), then unresolved ones.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, layer) in self.layers.iter().enumerate() {
+            let groups: Vec<String> = layer
+                .iter()
+                .map(|g| match g.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("{{{}}}", many.join(" ")),
+                })
+                .collect();
+            writeln!(f, "{}: {}", i + 1, groups.join(" "))?;
+        }
+        if !self.unresolved.is_empty() {
+            writeln!(f, "unresolved dependencies: {}", self.unresolved.join(" "))?;
+        }
+        Ok(())
+    }
+}
+
 /// Layer `nodes`; `deps[n]` lists what `n` needs. Dependencies outside `nodes` count as
 /// satisfied, except those named in `unknown`, which mark the dependent as unresolved.
 pub fn layer(
@@ -191,6 +211,10 @@ mod tests {
             ]
         );
         assert_eq!(plan.unresolved, vec!["e"]);
+        assert_eq!(
+            plan.to_string(),
+            "1: d e\n2: {b c}\n3: a\nunresolved dependencies: e\n"
+        );
     }
 
     #[test]

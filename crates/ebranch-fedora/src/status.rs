@@ -52,6 +52,32 @@ impl State {
     }
 }
 
+impl State {
+    /// The report's spelling, e.g. `not-in-dist-git`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Available => "available",
+            Self::Stable => "stable",
+            Self::Testing => "testing",
+            Self::Built => "built",
+            Self::Branched => "branched",
+            Self::Requested => "requested",
+            Self::Missing => "missing",
+            Self::Retired => "retired",
+            Self::NotInDistGit => "not-in-dist-git",
+            Self::Skipped => "skipped",
+            Self::NotRequestable => "not-requestable",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl std::fmt::Display for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// How the branch request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

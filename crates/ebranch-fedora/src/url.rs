@@ -50,6 +50,12 @@ impl ServiceUrl {
         &self.base
     }
 
+    /// The host name, e.g. `bugzilla.redhat.com` (the bugzillarc section to read).
+    pub fn host(&self) -> &str {
+        let rest = self.base.split_once("://").map_or("", |(_, r)| r);
+        host_of(rest.split('/').next().unwrap_or(""))
+    }
+
     /// Whether the host is a loopback address (tests and local fakes).
     pub fn is_loopback(&self) -> bool {
         self.loopback
@@ -134,6 +140,8 @@ mod tests {
         let url = ServiceUrl::parse("https://bugzilla.redhat.com/").unwrap();
         assert_eq!(url.as_str(), "https://bugzilla.redhat.com");
         assert!(!url.is_loopback());
+        assert_eq!(url.host(), "bugzilla.redhat.com");
+        assert_eq!(ServiceUrl::parse("http://[::1]:8/x").unwrap().host(), "::1");
         assert_eq!(
             url.join("/rest/bug"),
             "https://bugzilla.redhat.com/rest/bug"

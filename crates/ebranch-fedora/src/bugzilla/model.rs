@@ -108,12 +108,13 @@ pub struct BugSearch {
 }
 
 impl BugSearch {
-    /// Branch requests for `package`, open or closed, in `Fedora EPEL` or `Fedora`.
+    /// Every bug of `package` in `Fedora EPEL` or `Fedora`, open or closed; the summary
+    /// is matched afterwards by [`is_branch_request_for`], whatever its case or wording.
     pub fn branch_requests(package: &str) -> Self {
         Self {
             products: vec!["Fedora EPEL".into(), "Fedora".into()],
             component: Some(package.into()),
-            summary: Some("epel".into()),
+            summary: None,
             statuses: Vec::new(),
         }
     }

@@ -49,6 +49,14 @@ struct BugsBody {
 }
 
 #[derive(Deserialize)]
+struct SearchBody {
+    #[serde(default)]
+    bugs: Vec<Bug>,
+    #[serde(default)]
+    total_matches: Option<u64>,
+}
+
+#[derive(Deserialize)]
 struct IdBody {
     id: u64,
 }
@@ -113,8 +121,8 @@ impl BugzillaClient {
 impl Bugzilla for BugzillaClient {
     fn search(&self, search: &BugSearch) -> Result<Vec<Bug>, BugzillaError> {
         let mut found = Vec::new();
-        for page in 0..MAX_PAGES {
-            let offset = (page * PAGE).to_string();
+        for _ in 0..MAX_PAGES {
+            let offset = found.len().to_string();
             let limit = PAGE.to_string();
             let mut params: Vec<(&str, &str)> = Vec::new();
             params.extend(search.products.iter().map(|p| ("product", p.as_str())));
@@ -132,10 +140,16 @@ impl Bugzilla for BugzillaClient {
                 ("offset", offset.as_str()),
             ]);
             let url = format!("{}{}", self.base.join("/rest/bug"), query(&params));
-            let bugs = self.get_bugs(&url)?;
-            let full = bugs.len() >= PAGE;
-            found.extend(bugs);
-            if !full {
+            let response = self.send(Request::get(&url))?;
+            let page: SearchBody = decode(&url, &response)?;
+            let got = page.bugs.len();
+            found.extend(page.bugs);
+            // Red Hat caps pages (20 for anonymous users) and reports `total_matches`.
+            let more = match page.total_matches {
+                Some(total) => (found.len() as u64) < total,
+                None => got >= PAGE,
+            };
+            if got == 0 || !more {
                 break;
             }
         }

@@ -163,13 +163,37 @@ fn bugzilla_refuses_writes_without_a_key_before_sending() {
         .unwrap_err();
     assert!(matches!(err, BugzillaError::NoApiKey { .. }));
     assert!(bz.server.log().is_empty());
-    // Reads work anonymously.
+    // Reads work anonymously, in pages of 20 followed through `total_matches`.
     assert!(
         client
             .search(&BugSearch::branch_requests("python-foo"))
             .unwrap()
             .is_empty()
     );
+    for i in 0..45 {
+        bz.seed(earlier_bug(
+            100 + i,
+            "python-foo",
+            "Please branch and build python-foo in epel9",
+            "NEW",
+            "2024-01-01T00:00:00Z",
+        ));
+    }
+    assert_eq!(
+        client
+            .search(&BugSearch::branch_requests("python-foo"))
+            .unwrap()
+            .len(),
+        45
+    );
+    let offsets: Vec<String> = bz
+        .server
+        .log()
+        .iter()
+        .skip(1)
+        .map(|s| s.param("offset").unwrap().to_string())
+        .collect();
+    assert_eq!(offsets, vec!["0", "20", "40"]);
 }
 
 #[test]

@@ -245,11 +245,14 @@ fn search(st: &BzState, seen: &Seen) -> Reply {
                 .is_none_or(|s| b.summary.to_lowercase().contains(s))
         })
         .collect();
-    let limit: usize = match seen.param("limit").and_then(|l| l.parse().ok()) {
+    let mut limit: usize = match seen.param("limit").and_then(|l| l.parse().ok()) {
         Some(0) => 1000,
         Some(l) => l.min(1000),
         None => 20,
     };
+    if !seen.headers.contains_key("authorization") {
+        limit = limit.min(20); // anonymous queries are held to 20 rows
+    }
     let offset: usize = seen
         .param("offset")
         .and_then(|o| o.parse().ok())
