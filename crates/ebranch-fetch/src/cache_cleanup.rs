@@ -1,0 +1,47 @@
+//! Removing leftovers from a repo's cache folder (only while its lock is held).
+
+use std::collections::HashSet;
+use std::fs;
+
+use crate::atomic::TEMP_PREFIX;
+use crate::cache_layout::RepoCache;
+use crate::repomd::Repomd;
+
+/// Deletes temp files left by an interrupted run.
+pub(crate) fn remove_temp_files(cache: &RepoCache) {
+    for dir in [cache.dir.clone(), cache.repodata_dir()] {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+}
+
+/// Deletes files in `repodata/` that neither the new nor the previous
+/// repomd.xml names. Keeping one generation back lets a run that read the
+/// previous repomd.xml a moment ago still open its files.
+pub(crate) fn remove_unreferenced(cache: &RepoCache, current: &Repomd, previous: Option<&Repomd>) {
+    let keep: HashSet<String> = current
+        .records
+        .iter()
+        .chain(previous.into_iter().flat_map(|p| p.records.iter()))
+        .map(|r| r.href.trim_start_matches("./").to_string())
+        .collect();
+    let Ok(entries) = fs::read_dir(cache.repodata_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "repomd.xml" || name.starts_with('.') {
+            continue;
+        }
+        let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
+        if is_file && !keep.contains(&format!("repodata/{name}")) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}

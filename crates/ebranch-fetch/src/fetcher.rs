@@ -1,0 +1,166 @@
+//! The public entry point: fetch a list of repos (in parallel) into the cache.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use crate::error::FetchError;
+use crate::fetched::FetchedRepo;
+use crate::filelists_fetch;
+use crate::http::Http;
+use crate::local::open_local;
+use crate::release::RepoSource;
+use crate::repo_fetch;
+use crate::report::Reporter;
+use crate::resolved::ResolvedRepo;
+
+/// How fetching behaves.
+#[derive(Debug, Clone)]
+pub struct FetchOptions {
+    /// Check the network even when the cache is fresh (`--refresh`).
+    pub refresh: bool,
+    /// Never touch the network; fail when something is not cached (`--offline`).
+    pub offline: bool,
+    /// A cached repo younger than this is used without any request (default 6 h).
+    pub metadata_expire: Duration,
+    /// Connect, response and stalled-read timeout per request (default 30 s).
+    pub timeout: Duration,
+    /// Extra rounds over the mirror list after the first fails (default 2).
+    pub retries: u32,
+    /// Pause before the second round, doubled for each later one (default 1 s).
+    pub backoff: Duration,
+    /// Mirrors tried per round, best first (default 5).
+    pub max_mirrors: usize,
+    /// Download filelists together with primary (default false: use
+    /// [`Fetcher::fetch_filelists`] when a file dependency needs them).
+    pub want_filelists: bool,
+    /// Repos fetched at once (default 4).
+    pub parallel: usize,
+    /// Honour `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` (default true).
+    pub env_proxy: bool,
+    /// `User-Agent` header.
+    pub user_agent: String,
+}
+
+impl Default for FetchOptions {
+    fn default() -> FetchOptions {
+        FetchOptions {
+            refresh: false,
+            offline: false,
+            metadata_expire: Duration::from_secs(6 * 3600),
+            timeout: Duration::from_secs(30),
+            retries: 2,
+            backoff: Duration::from_secs(1),
+            max_mirrors: 5,
+            want_filelists: false,
+            parallel: 4,
+            env_proxy: true,
+            user_agent: concat!("ebranch/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+/// Downloads, verifies and caches repo metadata.
+#[derive(Debug)]
+pub struct Fetcher {
+    cache_dir: PathBuf,
+    options: FetchOptions,
+    http: Http,
+}
+
+impl Fetcher {
+    /// A fetcher caching under `cache_dir` (repos go to `cache_dir/repos-v1/`).
+    pub fn new(cache_dir: impl Into<PathBuf>, options: FetchOptions) -> Fetcher {
+        let http = Http::new(options.timeout, options.env_proxy, &options.user_agent);
+        Fetcher {
+            cache_dir: cache_dir.into(),
+            options,
+            http,
+        }
+    }
+
+    /// `$XDG_CACHE_HOME/ebranch` (or the platform equivalent).
+    pub fn default_cache_dir() -> Option<PathBuf> {
+        dirs::cache_dir().map(|d| d.join("ebranch"))
+    }
+
+    /// The cache root.
+    pub fn cache_dir(&self) -> &Path {
+        &self.cache_dir
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &FetchOptions {
+        &self.options
+    }
+
+    pub(crate) fn http(&self) -> &Http {
+        &self.http
+    }
+
+    /// Fetches every repo (up to `parallel` at once); the first error in
+    /// `repos` order is returned, after all repos were tried.
+    pub fn fetch(
+        &self,
+        repos: &[ResolvedRepo],
+        reporter: &dyn Reporter,
+    ) -> Result<Vec<FetchedRepo>, FetchError> {
+        self.fetch_all(repos, reporter).into_iter().collect()
+    }
+
+    /// Like [`Fetcher::fetch`] but with one result per repo, in order.
+    pub fn fetch_all(
+        &self,
+        repos: &[ResolvedRepo],
+        reporter: &dyn Reporter,
+    ) -> Vec<Result<FetchedRepo, FetchError>> {
+        let slots: Mutex<Vec<Option<Result<FetchedRepo, FetchError>>>> =
+            Mutex::new(repos.iter().map(|_| None).collect());
+        let next = AtomicUsize::new(0);
+        let workers = self.options.parallel.clamp(1, repos.len().max(1));
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| {
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(repo) = repos.get(index) else { break };
+                        let result = self.fetch_one(repo, reporter);
+                        slots.lock().unwrap_or_else(|e| e.into_inner())[index] = Some(result);
+                    }
+                });
+            }
+        });
+        slots
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner())
+            .into_iter()
+            .map(|slot| slot.expect("every repo was fetched"))
+            .collect()
+    }
+
+    /// Fetches one repo (local directories are described in place).
+    pub fn fetch_one(
+        &self,
+        repo: &ResolvedRepo,
+        reporter: &dyn Reporter,
+    ) -> Result<FetchedRepo, FetchError> {
+        reporter.repo_start(repo);
+        let fetched = match &repo.source {
+            RepoSource::Local(dir) => open_local(repo, dir)?,
+            _ => repo_fetch::fetch_cached(self, repo, reporter)?,
+        };
+        reporter.repo_done(&fetched);
+        Ok(fetched)
+    }
+
+    /// Makes sure a fetched repo's filelists are on disk (downloading them
+    /// if needed) and returns their path; `None` when the repo has none.
+    pub fn fetch_filelists(
+        &self,
+        repo: &FetchedRepo,
+        reporter: &dyn Reporter,
+    ) -> Result<Option<PathBuf>, FetchError> {
+        filelists_fetch::fetch_filelists(self, repo, reporter)
+    }
+}

@@ -1,0 +1,14 @@
+//! Integration tests of ebranch-fetch against HTTP servers on 127.0.0.1.
+
+mod concurrent;
+mod failover;
+mod figures;
+mod filelists;
+mod full;
+mod local;
+mod offline;
+mod proxy;
+mod refresh;
+mod releases;
+mod support;
+mod truncated;

@@ -1,0 +1,4 @@
+//! Test support: loopback HTTP server and fixtures.
+
+pub mod fixtures;
+pub mod server;
