@@ -15,8 +15,8 @@ impl UreqTransport {
     /// A client with generous timeouts (Red Hat's Bugzilla can take minutes).
     pub fn new() -> Self {
         Self {
-            remote: agent(ureq::Proxy::try_from_env()),
-            local: agent(None),
+            remote: agent(ureq::Proxy::try_from_env(), true),
+            local: agent(None, false),
         }
     }
 }
@@ -27,11 +27,15 @@ impl Default for UreqTransport {
     }
 }
 
-fn agent(proxy: Option<ureq::Proxy>) -> ureq::Agent {
+/// The remote agent is https-only (no redirect can downgrade it); the loopback agent
+/// follows no redirects (none can lead it off this machine). Neither forwards the
+/// `Authorization` header on a redirect (ureq's default).
+fn agent(proxy: Option<ureq::Proxy>, remote: bool) -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .https_only(remote)
         .proxy(proxy)
-        .max_redirects(3)
+        .max_redirects(if remote { 3 } else { 0 })
         .timeout_connect(Some(Duration::from_secs(30)))
         .timeout_global(Some(Duration::from_secs(300)))
         .user_agent(concat!("ebranch/", env!("CARGO_PKG_VERSION")))

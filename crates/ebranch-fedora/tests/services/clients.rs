@@ -349,3 +349,27 @@ fn the_fake_server_fails_the_test_on_undeclared_requests() {
     assert!(c.dist_git.branches("anything").is_err());
     drop(server);
 }
+
+#[test]
+fn unreachable_bugzilla_error_names_the_url_not_the_key() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let c = clients(
+        &base,
+        "https://src.example.invalid",
+        "https://bodhi.example.invalid",
+        false,
+    );
+    let err = c
+        .bugzilla
+        .create(&new_bug("python-foo", "Fedora EPEL", "epel10"))
+        .unwrap_err();
+    assert!(err.is_transient());
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!("POST {base}/rest/bug failed: ")),
+        "{text}"
+    );
+    assert!(!text.contains(KEY) && !format!("{err:?}").contains(KEY));
+}
