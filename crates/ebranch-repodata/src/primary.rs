@@ -1,0 +1,631 @@
+//! Streaming parser of `primary.xml`: packages, dependencies and primary
+//! files, appended to a [`RepoData`].
+
+use quick_xml::events::{BytesStart, Event};
+
+use crate::error::RepodataError;
+use crate::repo::{
+    DepKind, DepRecord, FLAG_EQ, FLAG_GT, FLAG_LT, FileKind, FileRecord, PackageRecord, RepoData,
+    push_evr,
+};
+use crate::strings::StrId;
+use crate::xml::{XmlInput, check_count, declared_packages};
+
+/// Size of the reused event buffer.
+const EVENT_BUFFER: usize = 64 * 1024;
+
+/// Which element's text is being collected.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Capture {
+    None,
+    Name,
+    Arch,
+    SourceRpm,
+    PkgId,
+    File(FileKind),
+}
+
+/// Reused per-package scratch space.
+struct Scratch {
+    record: PackageRecord,
+    deps: [Vec<DepRecord>; 8],
+    files: Vec<FileRecord>,
+    text: String,
+    evr: String,
+}
+
+impl Scratch {
+    fn reset(&mut self) {
+        self.record = PackageRecord::default();
+        for d in &mut self.deps {
+            d.clear();
+        }
+        self.files.clear();
+    }
+}
+
+/// Parses the primary.xml document read by `input` into `out`, which must
+/// be empty of packages. Returns the number of packages read.
+pub(crate) fn parse_primary(
+    input: &mut XmlInput<'_>,
+    out: &mut RepoData,
+) -> Result<u64, RepodataError> {
+    let mut buf = Vec::with_capacity(EVENT_BUFFER);
+    let mut s = Scratch {
+        record: PackageRecord::default(),
+        deps: Default::default(),
+        files: Vec::new(),
+        text: String::new(),
+        evr: String::new(),
+    };
+    let mut capture = Capture::None;
+    let mut dep_kind: Option<DepKind> = None;
+    let mut in_package = false;
+    let mut in_root = false;
+    let mut declared = None;
+    let mut found = 0u64;
+
+    loop {
+        buf.clear();
+        match input.next(&mut buf)? {
+            Event::Start(e) => {
+                let name = e.name();
+                let name = name.as_ref();
+                if !in_package {
+                    match name {
+                        "package" if in_root => {
+                            in_package = true;
+                            s.reset();
+                        }
+                        "metadata" if !in_root => {
+                            in_root = true;
+                            declared = declared_packages(input, &e)?;
+                            if let Some(n) = declared {
+                                out.packages.reserve(n.min(1 << 22) as usize);
+                            }
+                        }
+                        _ if !in_root => {
+                            return Err(input.malformed(format!(
+                                "expected root element <metadata>, found <{}>",
+                                name
+                            )));
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                match name {
+                    "rpm:entry" => {
+                        if let Some(kind) = dep_kind {
+                            entry(input, &e, kind, out, &mut s)?;
+                        }
+                    }
+                    "file" => {
+                        let kind = file_kind(input, &e)?;
+                        begin(input, &mut capture, Capture::File(kind), &mut s.text);
+                    }
+                    "name" => begin(input, &mut capture, Capture::Name, &mut s.text),
+                    "arch" => begin(input, &mut capture, Capture::Arch, &mut s.text),
+                    "rpm:sourcerpm" => begin(input, &mut capture, Capture::SourceRpm, &mut s.text),
+                    "checksum" => begin(input, &mut capture, Capture::PkgId, &mut s.text),
+                    "version" => s.record.evr = version(input, &e, out, &mut s.evr)?,
+                    "location" => s.record.location = location(input, &e, out)?,
+                    "package" => return Err(input.malformed("nested <package>")),
+                    _ => {
+                        if let Some(kind) = DepKind::from_element(name) {
+                            dep_kind = Some(kind);
+                        }
+                    }
+                }
+            }
+            Event::Empty(e) => {
+                if !in_package {
+                    if !in_root {
+                        if e.name().as_ref() != "metadata" {
+                            return Err(input.malformed("expected root element <metadata>"));
+                        }
+                        // An empty repository: <metadata packages="0"/>.
+                        declared = declared_packages(input, &e)?;
+                        check_count(input, declared, found)?;
+                        input.finish(&mut buf)?;
+                        return Ok(found);
+                    }
+                    continue;
+                }
+                match e.name().as_ref() {
+                    "rpm:entry" => {
+                        if let Some(kind) = dep_kind {
+                            entry(input, &e, kind, out, &mut s)?;
+                        }
+                    }
+                    "version" => s.record.evr = version(input, &e, out, &mut s.evr)?,
+                    "location" => s.record.location = location(input, &e, out)?,
+                    // Empty <file/>, <name/>, <rpm:sourcerpm/> etc. carry no text.
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                if capture != Capture::None {
+                    s.text.push_str(&t);
+                }
+            }
+            Event::GeneralRef(r) => {
+                if capture != Capture::None {
+                    input.push_ref(&mut s.text, &r)?;
+                }
+            }
+            Event::CData(t) => {
+                if capture != Capture::None {
+                    s.text.push_str(&t);
+                }
+            }
+            Event::End(e) => {
+                let name = e.name();
+                let name = name.as_ref();
+                if capture != Capture::None {
+                    let id = intern(input, out, &s.text)?;
+                    match (capture, name) {
+                        (Capture::File(kind), "file") => {
+                            s.files.push(FileRecord { path: id, kind });
+                        }
+                        (Capture::Name, "name") => s.record.name = id,
+                        (Capture::Arch, "arch") => s.record.arch = id,
+                        (Capture::SourceRpm, "rpm:sourcerpm") => s.record.sourcerpm = id,
+                        (Capture::PkgId, "checksum") => s.record.pkgid = id,
+                        _ => return Err(input.malformed("unexpected closing tag in text element")),
+                    }
+                    capture = Capture::None;
+                    input.set_capturing(false);
+                    continue;
+                }
+                match name {
+                    "package" => {
+                        finish_package(input, out, &mut s)?;
+                        in_package = false;
+                        dep_kind = None;
+                        found += 1;
+                    }
+                    "metadata" if !in_package => {
+                        check_count(input, declared, found)?;
+                        input.finish(&mut buf)?;
+                        return Ok(found);
+                    }
+                    _ => {
+                        if dep_kind.is_some() && DepKind::from_element(name).is_some() {
+                            dep_kind = None;
+                        }
+                    }
+                }
+            }
+            Event::Eof => return Err(input.truncated("metadata")),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+        }
+    }
+}
+
+#[inline]
+fn begin(input: &mut XmlInput<'_>, capture: &mut Capture, what: Capture, text: &mut String) {
+    *capture = what;
+    text.clear();
+    input.set_capturing(true);
+}
+
+#[inline]
+fn intern(input: &XmlInput<'_>, out: &mut RepoData, s: &str) -> Result<StrId, RepodataError> {
+    out.strings
+        .try_intern(s)
+        .ok_or_else(|| RepodataError::TooLarge {
+            path: input.path().to_path_buf(),
+            what: "string table size",
+        })
+}
+
+fn file_kind(input: &XmlInput<'_>, e: &BytesStart<'_>) -> Result<FileKind, RepodataError> {
+    let mut kind = FileKind::File;
+    input.for_each_attr(e, |key, value| {
+        if key == "type" {
+            kind = FileKind::from_attr(Some(&value))
+                .ok_or_else(|| input.malformed(format!("unknown file type \"{value}\"")))?;
+        }
+        Ok(())
+    })?;
+    Ok(kind)
+}
+
+/// Parses `<version epoch ver rel/>` into an interned EVR.
+fn version(
+    input: &XmlInput<'_>,
+    e: &BytesStart<'_>,
+    out: &mut RepoData,
+    evr: &mut String,
+) -> Result<StrId, RepodataError> {
+    let (mut epoch, mut ver, mut rel) = (None, None, None);
+    input.for_each_attr(e, |key, value| {
+        match key {
+            "epoch" => epoch = Some(value),
+            "ver" => ver = Some(value),
+            "rel" => rel = Some(value),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    evr.clear();
+    push_evr(
+        evr,
+        epoch.as_deref().unwrap_or(""),
+        ver.as_deref().unwrap_or(""),
+        rel.as_deref().unwrap_or(""),
+    );
+    intern(input, out, evr)
+}
+
+/// Parses `<location href/>` into an interned href.
+fn location(
+    input: &XmlInput<'_>,
+    e: &BytesStart<'_>,
+    out: &mut RepoData,
+) -> Result<StrId, RepodataError> {
+    let mut href = None;
+    input.for_each_attr(e, |key, value| {
+        if key == "href" {
+            href = Some(value);
+        }
+        Ok(())
+    })?;
+    intern(input, out, href.as_deref().unwrap_or(""))
+}
+
+/// The rpm sense bits for a `flags` attribute value.
+pub(crate) fn parse_flags(value: &str) -> Option<u8> {
+    Some(match value {
+        "EQ" => FLAG_EQ,
+        "LT" => FLAG_LT,
+        "GT" => FLAG_GT,
+        "LE" => FLAG_LT | FLAG_EQ,
+        "GE" => FLAG_GT | FLAG_EQ,
+        "NE" => FLAG_LT | FLAG_GT,
+        _ => return None,
+    })
+}
+
+/// Parses one `<rpm:entry/>` of a dependency block.
+fn entry(
+    input: &XmlInput<'_>,
+    e: &BytesStart<'_>,
+    kind: DepKind,
+    out: &mut RepoData,
+    s: &mut Scratch,
+) -> Result<(), RepodataError> {
+    let (mut name, mut flags, mut epoch, mut ver, mut rel) = (None, None, None, None, None);
+    let mut pre = false;
+    input.for_each_attr(e, |key, value| {
+        match key {
+            "name" => name = Some(value),
+            "flags" => flags = Some(value),
+            "epoch" => epoch = Some(value),
+            "ver" => ver = Some(value),
+            "rel" => rel = Some(value),
+            "pre" => pre = matches!(&*value, "1" | "true" | "yes"),
+            _ => {}
+        }
+        Ok(())
+    })?;
+    let Some(name) = name.filter(|n| !n.is_empty()) else {
+        return Err(input.malformed("<rpm:entry> without a name"));
+    };
+    if kind == DepKind::Requires && name.starts_with("rpmlib(") {
+        return Ok(());
+    }
+    let flags = match flags.as_deref() {
+        None | Some("") => 0,
+        Some(f) => {
+            parse_flags(f).ok_or_else(|| input.malformed(format!("unknown flags=\"{f}\"")))?
+        }
+    };
+    let evr = if flags == 0 {
+        StrId::EMPTY
+    } else {
+        s.evr.clear();
+        push_evr(
+            &mut s.evr,
+            epoch.as_deref().unwrap_or(""),
+            ver.as_deref().unwrap_or(""),
+            rel.as_deref().unwrap_or(""),
+        );
+        intern(input, out, &s.evr)?
+    };
+    let name = intern(input, out, &name)?;
+    s.deps[kind.index()].push(DepRecord {
+        name,
+        evr,
+        flags,
+        pre,
+    });
+    Ok(())
+}
+
+/// Moves the scratch package into `out`.
+fn finish_package(
+    input: &XmlInput<'_>,
+    out: &mut RepoData,
+    s: &mut Scratch,
+) -> Result<(), RepodataError> {
+    if s.record.name.is_empty() {
+        return Err(input.malformed("<package> without a <name>"));
+    }
+    let too_large = |what| RepodataError::TooLarge {
+        path: input.path().to_path_buf(),
+        what,
+    };
+    let total_deps: usize = s.deps.iter().map(Vec::len).sum();
+    if out.deps.len() + total_deps > u32::MAX as usize {
+        return Err(too_large("dependency count"));
+    }
+    if out.files.len() + s.files.len() > u32::MAX as usize {
+        return Err(too_large("file count"));
+    }
+    for (k, deps) in s.deps.iter().enumerate() {
+        s.record.deps[k] = out.deps.len() as u32;
+        out.deps.extend_from_slice(deps);
+    }
+    s.record.deps[8] = out.deps.len() as u32;
+    let start = out.files.len() as u32;
+    out.files.extend_from_slice(&s.files);
+    s.record.files = (start, out.files.len() as u32);
+    out.packages.push(std::mem::take(&mut s.record));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compression::Compression;
+    use std::path::Path;
+
+    pub(crate) fn parse_str(xml: &str) -> Result<RepoData, RepodataError> {
+        let mut input = XmlInput::from_reader(
+            Path::new("test-primary.xml"),
+            Compression::None,
+            Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())),
+        );
+        let mut out = RepoData::default();
+        parse_primary(&mut input, &mut out)?;
+        Ok(out)
+    }
+
+    const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<metadata xmlns="http://linux.duke.edu/metadata/common" xmlns:rpm="http://linux.duke.edu/metadata/rpm" packages="2">
+"#;
+
+    const FOO: &str = r#"<package type="rpm">
+  <name>foo</name>
+  <arch>x86_64</arch>
+  <version epoch="2" ver="1.2" rel="3.fc45"/>
+  <checksum type="sha256" pkgid="YES">aaaa</checksum>
+  <summary>Foo &amp; bar &lt;tools&gt;</summary>
+  <description>Long
+text</description>
+  <location href="Packages/f/foo-1.2-3.fc45.x86_64.rpm"/>
+  <format>
+    <rpm:license>MIT</rpm:license>
+    <rpm:sourcerpm>foo-1.2-3.fc45.src.rpm</rpm:sourcerpm>
+    <rpm:header-range start="1" end="2"/>
+    <rpm:provides>
+      <rpm:entry name="foo" flags="EQ" epoch="2" ver="1.2" rel="3.fc45"/>
+      <rpm:entry name="foo(x86-64)" flags="EQ" epoch="0" ver="1.2"/>
+    </rpm:provides>
+    <rpm:requires>
+      <rpm:entry name="rpmlib(CompressedFileNames)" flags="LE" epoch="0" ver="3.0.4" rel="1"/>
+      <rpm:entry name="/usr/sbin/useradd" pre="1"/>
+      <rpm:entry name="(bar &gt;= 2 with bar &lt; 3)"/>
+      <rpm:entry name="baz" flags="GE" epoch="0" ver="2"/>
+      <rpm:entry name="qux" flags="LT" ver="5" rel=""/>
+    </rpm:requires>
+    <rpm:suggests><rpm:entry name="s"/></rpm:suggests>
+    <rpm:enhances><rpm:entry name="e" flags="NE" epoch="1" ver="0"/></rpm:enhances>
+    <rpm:recommends><rpm:entry name="r"/></rpm:recommends>
+    <rpm:supplements><rpm:entry name="(a and b)"/></rpm:supplements>
+    <rpm:conflicts><rpm:entry name="c" flags="GT" epoch="0" ver="1" rel="1"/></rpm:conflicts>
+    <rpm:obsoletes><rpm:entry name="o"/></rpm:obsoletes>
+    <file>/usr/bin/foo</file>
+    <file type="dir">/etc/foo</file>
+    <file type="ghost">/etc/foo/a&amp;b.conf</file>
+  </format>
+</package>
+"#;
+
+    const FOO_SRC: &str = r#"<package type="rpm">
+  <name>foo</name>
+  <arch>src</arch>
+  <version epoch="0" ver="1.2"/>
+  <checksum type="sha256" pkgid="YES">bbbb</checksum>
+  <location xml:base="http://x/" href="foo-1.2.src.rpm"/>
+  <format>
+    <rpm:sourcerpm/>
+    <rpm:requires>
+      <rpm:entry name="gcc"/>
+      <rpm:entry name="pkgconfig(glib-2.0)" flags="GE" epoch="0" ver="2.50"/>
+    </rpm:requires>
+  </format>
+</package>
+"#;
+
+    fn sample() -> RepoData {
+        parse_str(&format!("{HEAD}{FOO}{FOO_SRC}</metadata>\n")).unwrap()
+    }
+
+    fn deps(r: &RepoData, pkg: usize, kind: DepKind) -> Vec<(String, u8, String, bool)> {
+        r.deps(pkg, kind)
+            .iter()
+            .map(|d| {
+                (
+                    r.str(d.name).to_string(),
+                    d.flags,
+                    r.str(d.evr).to_string(),
+                    d.pre,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn reads_package_fields() {
+        let r = sample();
+        assert_eq!(r.len(), 2);
+        let p = &r.packages[0];
+        assert_eq!(r.str(p.name), "foo");
+        assert_eq!(r.str(p.arch), "x86_64");
+        assert_eq!(r.str(p.evr), "2:1.2-3.fc45");
+        assert_eq!(r.str(p.pkgid), "aaaa");
+        assert_eq!(r.str(p.sourcerpm), "foo-1.2-3.fc45.src.rpm");
+        assert_eq!(r.str(p.location), "Packages/f/foo-1.2-3.fc45.x86_64.rpm");
+        assert_eq!(r.nevra(0), "foo-2:1.2-3.fc45.x86_64");
+        let src = &r.packages[1];
+        assert_eq!(r.str(src.arch), "src");
+        assert_eq!(r.str(src.evr), "1.2", "no release, epoch 0");
+        assert!(src.sourcerpm.is_empty());
+        assert_eq!(r.str(src.location), "foo-1.2.src.rpm");
+    }
+
+    #[test]
+    fn reads_dependencies_by_kind() {
+        let r = sample();
+        let s = |x: &str| x.to_string();
+        assert_eq!(
+            deps(&r, 0, DepKind::Provides),
+            vec![
+                (s("foo"), 8, s("2:1.2-3.fc45"), false),
+                (s("foo(x86-64)"), 8, s("1.2"), false)
+            ]
+        );
+        assert_eq!(
+            deps(&r, 0, DepKind::Requires),
+            vec![
+                (s("/usr/sbin/useradd"), 0, s(""), true),
+                (s("(bar >= 2 with bar < 3)"), 0, s(""), false),
+                (s("baz"), 12, s("2"), false),
+                (s("qux"), 2, s("5"), false),
+            ],
+            "rpmlib() dropped, entities unescaped, rich dep verbatim"
+        );
+        assert_eq!(
+            deps(&r, 0, DepKind::Conflicts),
+            vec![(s("c"), 4, s("1-1"), false)]
+        );
+        assert_eq!(deps(&r, 0, DepKind::Obsoletes)[0].0, "o");
+        assert_eq!(deps(&r, 0, DepKind::Recommends)[0].0, "r");
+        assert_eq!(deps(&r, 0, DepKind::Suggests)[0].0, "s");
+        assert_eq!(deps(&r, 0, DepKind::Supplements)[0].0, "(a and b)");
+        assert_eq!(
+            deps(&r, 0, DepKind::Enhances),
+            vec![(s("e"), 6, s("1:0"), false)]
+        );
+        assert_eq!(r.all_deps(0).len(), 12);
+        assert_eq!(
+            deps(&r, 1, DepKind::Requires),
+            vec![
+                (s("gcc"), 0, s(""), false),
+                (s("pkgconfig(glib-2.0)"), 12, s("2.50"), false)
+            ]
+        );
+        assert!(r.deps(1, DepKind::Provides).is_empty());
+    }
+
+    #[test]
+    fn reads_primary_files_with_kinds() {
+        let r = sample();
+        let files: Vec<_> = r.files(0).iter().map(|f| (r.str(f.path), f.kind)).collect();
+        assert_eq!(
+            files,
+            vec![
+                ("/usr/bin/foo", FileKind::File),
+                ("/etc/foo", FileKind::Dir),
+                ("/etc/foo/a&b.conf", FileKind::Ghost)
+            ]
+        );
+        assert!(r.files(1).is_empty());
+    }
+
+    #[test]
+    fn strings_are_shared() {
+        let r = sample();
+        assert_eq!(r.packages[0].name, r.packages[1].name);
+        assert_eq!(r.deps(0, DepKind::Provides)[0].name, r.packages[0].name);
+    }
+
+    #[test]
+    fn count_mismatch_is_an_error() {
+        let err = parse_str(&format!("{HEAD}{FOO}</metadata>")).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                RepodataError::PackageCount {
+                    declared: 2,
+                    found: 1,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn truncated_document_is_an_error() {
+        let doc = format!("{HEAD}{FOO}{FOO_SRC}");
+        for cut in [doc.len(), doc.len() - 20, HEAD.len() + 10] {
+            let err = parse_str(&doc[..cut]).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains("test-primary.xml"), "{msg}");
+            assert!(!msg.contains('\n'), "{msg}");
+        }
+        let err = parse_str(&doc).unwrap_err();
+        assert!(matches!(err, RepodataError::Truncated { .. }), "{err}");
+    }
+
+    #[test]
+    fn malformed_xml_names_file_and_position() {
+        let doc = format!("{HEAD}<package><name>x</arch></package></metadata>");
+        let err = parse_str(&doc).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, RepodataError::MalformedXml { .. }), "{msg}");
+        assert!(
+            msg.starts_with("malformed XML in test-primary.xml at byte "),
+            "{msg}"
+        );
+        let err = parse_str(&format!("{HEAD}{FOO}{FOO_SRC}</metadata><extra/>")).unwrap_err();
+        assert!(err.to_string().contains("after the root"), "{err}");
+        let err = parse_str("<wrong/>").unwrap_err();
+        assert!(err.to_string().contains("<metadata>"), "{err}");
+        let err = parse_str("").unwrap_err();
+        assert!(matches!(err, RepodataError::Truncated { .. }), "{err}");
+        let err = parse_str("<wrong><package/></wrong>").unwrap_err();
+        assert!(err.to_string().contains("<metadata>"), "{err}");
+        let bad_flags = FOO.replace("flags=\"GT\"", "flags=\"XX\"");
+        let err = parse_str(&format!("{HEAD}{bad_flags}{FOO_SRC}</metadata>")).unwrap_err();
+        assert!(err.to_string().contains("flags=\"XX\""), "{err}");
+        let bad_entity = FOO.replace("&amp;b.conf", "&nbsp;b.conf");
+        let err = parse_str(&format!("{HEAD}{bad_entity}{FOO_SRC}</metadata>")).unwrap_err();
+        assert!(err.to_string().contains("&nbsp;"), "{err}");
+    }
+
+    #[test]
+    fn empty_repository() {
+        let r = parse_str(r#"<metadata packages="0"/>"#).unwrap();
+        assert!(r.is_empty());
+        let r = parse_str(r#"<metadata packages="0"></metadata>"#).unwrap();
+        assert!(r.is_empty());
+        assert_eq!(r.strings.len(), 1);
+    }
+
+    #[test]
+    fn numeric_character_references() {
+        let doc = format!(
+            "{}{}{}</metadata>",
+            HEAD,
+            FOO.replace("<name>foo</name>", "<name>f&#111;&#x6F;</name>"),
+            FOO_SRC
+        );
+        let r = parse_str(&doc).unwrap();
+        assert_eq!(r.str(r.packages[0].name), "foo");
+    }
+}

@@ -1,0 +1,89 @@
+//! Reading a whole repository directory: repomd.xml, primary, filelists.
+
+use std::path::{Path, PathBuf};
+
+use crate::checksum::verify_file;
+use crate::error::RepodataError;
+use crate::filelists::parse_filelists;
+use crate::primary::parse_primary;
+use crate::repo::{ReadOptions, RepoData};
+use crate::repomd::{Repomd, RepomdRecord};
+use crate::strings::StringTable;
+use crate::xml::XmlInput;
+
+/// Record types holding file lists, in order of preference.
+const FILELISTS_TYPES: [&str; 2] = ["filelists", "filelists-ext"];
+
+/// Reads the repository rooted at `dir` (which holds `repodata/repomd.xml`):
+/// primary always, filelists (or filelists-ext) when `options.filelists`
+/// and repomd.xml lists it. Every file's checksum is verified first.
+pub fn read_repo(dir: &Path, options: &ReadOptions) -> Result<RepoData, RepodataError> {
+    let repomd = Repomd::read(dir)?;
+    read_repo_with(dir, &repomd, options)
+}
+
+/// Like [`read_repo`], with an already parsed repomd.xml.
+pub fn read_repo_with(
+    dir: &Path,
+    repomd: &Repomd,
+    options: &ReadOptions,
+) -> Result<RepoData, RepodataError> {
+    let primary = repomd
+        .record("primary")
+        .ok_or_else(|| RepodataError::MissingRecord {
+            repomd: repomd.path.clone(),
+            record: "primary".to_string(),
+        })?;
+    let primary_path = checked_file(dir, repomd, primary)?;
+    let filelists = if options.filelists {
+        FILELISTS_TYPES
+            .iter()
+            .find_map(|kind| repomd.record(kind))
+            .map(|record| checked_file(dir, repomd, record))
+            .transpose()?
+    } else {
+        None
+    };
+
+    let mut out = RepoData {
+        strings: StringTable::with_capacity(1 << 16, 1 << 20),
+        repomd_checksum: repomd.sha256.clone(),
+        ..RepoData::default()
+    };
+    let mut input = XmlInput::open(&primary_path)?;
+    parse_primary(&mut input, &mut out)?;
+    if let Some(path) = filelists {
+        let mut input = XmlInput::open(&path)?;
+        parse_filelists(&mut input, &mut out)?;
+    }
+    out.strings.shrink_to_fit();
+    out.packages.shrink_to_fit();
+    out.deps.shrink_to_fit();
+    out.files.shrink_to_fit();
+    Ok(out)
+}
+
+/// The local path of `record`'s file, checked to exist and to match the
+/// checksum in repomd.xml.
+fn checked_file(
+    dir: &Path,
+    repomd: &Repomd,
+    record: &RepomdRecord,
+) -> Result<PathBuf, RepodataError> {
+    let path = record.local_path(dir);
+    match std::fs::metadata(&path) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(RepodataError::MissingRecordFile {
+                record: record.kind.clone(),
+                path,
+                repomd: repomd.path.clone(),
+            });
+        }
+        Err(e) => return Err(RepodataError::io(path, e)),
+    }
+    if let Some(sum) = &record.checksum {
+        verify_file(&path, &sum.kind, &sum.hex)?;
+    }
+    Ok(path)
+}
