@@ -14,6 +14,6 @@ pub enum IndexError {
         dep: String,
         /// What the parser said.
         #[source]
-        source: ebranch_rpm::ParseDepError,
+        source: Box<ebranch_rpm::ParseDepError>,
     },
 }

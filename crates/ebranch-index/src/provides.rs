@@ -33,10 +33,7 @@ impl Pool {
         keep: &dyn Fn(PkgId) -> bool,
     ) -> bool {
         if !flags.is_versioned() && self.rich.get(name).is_some() {
-            return self
-                .whatprovides_id(name, flags, evr)
-                .into_iter()
-                .any(|p| keep(p));
+            return self.whatprovides_id(name, flags, evr).into_iter().any(keep);
         }
         let evr = self.str(evr);
         let mut found = false;

@@ -117,7 +117,7 @@ impl RichTable {
                                 repo: slot.label.clone(),
                                 package: package_label(data, local),
                                 dep: text.to_owned(),
-                                source,
+                                source: Box::new(source),
                             })?;
                         let node = RichNode::from_requirement(&parsed, &mut |name| {
                             Some(NameId(strings.intern(name).0))

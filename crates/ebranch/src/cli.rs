@@ -38,6 +38,10 @@ pub enum Command {
     /// Every requirement of the `--check` repositories that nothing in the `--repo`
     /// repositories provides (dnf repoclosure semantics). Exit 1 when anything is unresolved.
     Repoclosure(RepoclosureArgs),
+    /// What must be built in the target before PKG can be built there: the closure of
+    /// missing BuildRequires (and install-time Requires of what they pull in), classified.
+    /// Exit 1 when anything is missing.
+    Missing(crate::commands::missing::MissingArgs),
 }
 
 /// Repositories to load.

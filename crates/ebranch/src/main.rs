@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod load;
 mod output;
+mod universe;
 
 use std::process::ExitCode;
 

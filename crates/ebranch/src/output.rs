@@ -45,3 +45,16 @@ pub fn write_atomically(path: &std::path::Path, text: &[u8]) -> anyhow::Result<(
         .with_context(|| format!("cannot replace {}", path.display()))?;
     Ok(())
 }
+
+/// Writes `text` to `path` atomically, or to stdout when `path` is `None`.
+pub fn emit(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+    match path {
+        Some(path) => write_atomically(path, text.as_bytes()),
+        None => {
+            let mut out = stdout();
+            out.write_all(text.as_bytes())?;
+            out.flush()?;
+            Ok(())
+        }
+    }
+}

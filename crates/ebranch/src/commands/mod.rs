@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod missing;
 mod query;
 mod repoclosure;
 
@@ -13,5 +14,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Query(q) => query::run(q, &cli.global),
         Command::Repoclosure(args) => repoclosure::run(args, &cli.global),
+        Command::Missing(args) => missing::run(args, &cli.global),
     }
 }

@@ -1,0 +1,24 @@
+//! Analysis over a package pool: what must be built in a target before a reference package
+//! can be built there.
+//!
+//! The repositories of the pool play [`Role`]s: the reference (Rawhide) source and binary
+//! repositories, the target's base distribution and the target layer (EPEL). A
+//! [`Resolver`] answers, for one dependency, whether the target satisfies it and otherwise
+//! which reference binary provides it (a static choice, independent of traversal order).
+//! [`closure`] follows BuildRequires, and install-time Requires of every reference binary
+//! pulled in, to the fixpoint; [`gap`] does it for every source package at once, sharing
+//! the work.
+
+mod classify;
+mod closure;
+mod gap;
+mod report;
+mod resolve;
+mod roles;
+
+pub use classify::Class;
+pub use closure::{Closure, ClosureOptions, NeededSource, Row, closure};
+pub use gap::{GapEntry, GapReport, gap};
+pub use report::{report_json, rows_tsv};
+pub use resolve::{Resolution, Resolver};
+pub use roles::{Role, Roles};

@@ -1,0 +1,123 @@
+//! Resolving one dependency against the target, and choosing a reference provider.
+
+use ebranch_index::{NameId, PkgId, Pool};
+use ebranch_rpm::Flags;
+use rustc_hash::FxHashMap;
+
+use crate::roles::{Role, Roles};
+
+/// How the target stands with respect to one dependency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// A package of the target (base or layer) provides it.
+    Satisfied,
+    /// Neither the target nor the reference binaries provide it.
+    Unresolvable,
+    /// Missing from the target; `chosen` is the reference binary that would provide it.
+    Provider {
+        /// The provider chosen by the static rule (see [`Resolver`]).
+        chosen: PkgId,
+        /// The other reference binaries that provide it, sorted.
+        alternatives: Vec<PkgId>,
+    },
+}
+
+/// Answers [`Resolution`]s, memoised per distinct dependency.
+///
+/// Provider choice when several reference binaries provide a dependency is static and
+/// independent of traversal order: those whose package name equals the dependency's name
+/// if there are any, else all of them; among those the smallest (source name, package
+/// name) — ties (several versions) go to the earliest in the pool.
+pub struct Resolver<'p> {
+    pool: &'p Pool,
+    roles: &'p Roles,
+    memo: FxHashMap<(NameId, u8, NameId), Resolution>,
+    sources: FxHashMap<String, Option<PkgId>>,
+}
+
+impl<'p> Resolver<'p> {
+    /// A resolver over `pool` whose repositories play `roles`.
+    pub fn new(pool: &'p Pool, roles: &'p Roles) -> Resolver<'p> {
+        Resolver {
+            pool,
+            roles,
+            memo: FxHashMap::default(),
+            sources: FxHashMap::default(),
+        }
+    }
+
+    /// The pool.
+    pub fn pool(&self) -> &'p Pool {
+        self.pool
+    }
+
+    /// The roles.
+    pub fn roles(&self) -> &'p Roles {
+        self.roles
+    }
+
+    /// How the target stands with the dependency `name` / `flags` / `evr` (pool ids as
+    /// stored; `name` is the whole text of a rich dependency).
+    pub fn resolve(&mut self, name: NameId, flags: Flags, evr: NameId) -> &Resolution {
+        let key = (name, flags.bits(), evr);
+        if !self.memo.contains_key(&key) {
+            let answer = self.compute(name, flags, evr);
+            self.memo.insert(key, answer);
+        }
+        &self.memo[&key]
+    }
+
+    fn compute(&self, name: NameId, flags: Flags, evr: NameId) -> Resolution {
+        let pool = self.pool;
+        let providers = pool.whatprovides_id(name, flags, evr);
+        if providers
+            .iter()
+            .any(|p| self.roles.of(pool, *p).is_target())
+        {
+            return Resolution::Satisfied;
+        }
+        let reference: Vec<PkgId> = providers
+            .into_iter()
+            .filter(|p| self.roles.of(pool, *p) == Role::ReferenceBinary)
+            .collect();
+        if reference.is_empty() {
+            return Resolution::Unresolvable;
+        }
+        // The dependency's name as libsolv prints it, up to the first space: a rich
+        // dependency starts with `(` and so never equals a package name.
+        let dep_name = pool.str(name);
+        let named: Vec<PkgId> = reference
+            .iter()
+            .copied()
+            .filter(|p| pool.package(*p).name() == dep_name)
+            .collect();
+        let pick = if named.is_empty() { &reference } else { &named };
+        let chosen = *pick
+            .iter()
+            .min_by(|a, b| {
+                let (pa, pb) = (pool.package(**a), pool.package(**b));
+                (pa.source_name(), pa.name(), a.0).cmp(&(pb.source_name(), pb.name(), b.0))
+            })
+            .expect("pick is not empty");
+        let alternatives = reference.into_iter().filter(|p| *p != chosen).collect();
+        Resolution::Provider {
+            chosen,
+            alternatives,
+        }
+    }
+
+    /// The reference source package named `name`. A Fedora source repository holds one
+    /// version of each; when one holds several (Debian's Sources does), the first in
+    /// repository order is used, as libsolv-based tools do.
+    pub fn source_package(&mut self, name: &str) -> Option<PkgId> {
+        if let Some(found) = self.sources.get(name) {
+            return *found;
+        }
+        let pool = self.pool;
+        let found = pool.packages_named(name).iter().copied().find(|p| {
+            pool.package(*p).is_source() && self.roles.of(pool, *p) == Role::ReferenceSource
+        });
+        self.sources.insert(name.to_owned(), found);
+        found
+    }
+}

@@ -1,0 +1,231 @@
+//! `ebranch missing`: what must be built in the target before the roots can be built.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use ebranch_analysis::{Class, Closure, ClosureOptions, Resolver, closure, report_json, rows_tsv};
+
+use crate::Outcome;
+use crate::cli::GlobalArgs;
+use crate::output::emit;
+use crate::universe::{UniverseArgs, load_universe};
+
+/// Output formats of `missing`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MissingFormat {
+    /// A readable summary.
+    Text,
+    /// The report file (ebranch 0.0.3's JSON, with extra keys).
+    Json,
+    /// `needed<TAB>needed-by<TAB>dep` rows, as `solv_oracle.py closure` prints them.
+    Tsv,
+    /// A Graphviz graph of what needs what.
+    Dot,
+}
+
+/// `ebranch missing`
+#[derive(Args, Debug)]
+pub struct MissingArgs {
+    /// Source packages wanted in the target.
+    #[arg(required = true, value_name = "PKG")]
+    pub packages: Vec<String>,
+    #[command(flatten)]
+    pub universe: UniverseArgs,
+    /// Follow BuildRequires only, not the install-time Requires of the reference binaries
+    /// pulled in. (Weak dependencies — Recommends, Suggests, Supplements, Enhances — are
+    /// never followed.)
+    #[arg(long)]
+    pub no_install_deps: bool,
+    /// Leave a source package out (neither expanded nor built); repeatable.
+    #[arg(long, value_name = "PKG")]
+    pub skip: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = MissingFormat::Text)]
+    pub format: MissingFormat,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
+
+/// Computes the closure of `args.packages` in the universe of `args`.
+pub fn compute(
+    packages: &[String],
+    universe: &UniverseArgs,
+    no_install_deps: bool,
+    skip: &[String],
+    global: &GlobalArgs,
+) -> Result<Closure> {
+    let u = load_universe(universe, global)?;
+    let mut resolver = Resolver::new(&u.pool, &u.roles);
+    let options = ClosureOptions {
+        install_deps: !no_install_deps,
+        skip: skip.iter().cloned().collect(),
+    };
+    Ok(closure(&mut resolver, packages, &options))
+}
+
+/// Runs the command.
+pub fn run(args: MissingArgs, global: &GlobalArgs) -> Result<Outcome> {
+    let result = compute(
+        &args.packages,
+        &args.universe,
+        args.no_install_deps,
+        &args.skip,
+        global,
+    )?;
+    let text = match args.format {
+        MissingFormat::Text => {
+            let color = args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            summary(&result, color)
+        }
+        MissingFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report_json(&result))?;
+            s.push('\n');
+            s
+        }
+        MissingFormat::Tsv => rows_tsv(&result),
+        MissingFormat::Dot => dot(&result),
+    };
+    emit(args.output.as_deref(), &text)?;
+    let found = result.sources.values().any(|s| !s.root) || !result.rows.is_empty();
+    Ok(if found {
+        Outcome::Found
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// The terminal summary: counts per class, then what needs what.
+pub fn summary(result: &Closure, color: bool) -> String {
+    let paint = |code: &str, text: &str| {
+        if color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_owned()
+        }
+    };
+    let mut by_class: BTreeMap<Class, Vec<&str>> = BTreeMap::new();
+    let mut unresolvable = 0;
+    let mut bootstrap = Vec::new();
+    for (name, s) in &result.sources {
+        unresolvable += s.unresolvable.len();
+        if !s.bootstrap.is_empty() {
+            bootstrap.push(name.as_str());
+        }
+        if !s.root
+            && let Some(class) = s.class
+        {
+            by_class.entry(class).or_default().push(name);
+        }
+    }
+    let roots: Vec<&str> = result
+        .sources
+        .values()
+        .filter(|s| s.root)
+        .map(|s| s.name.as_str())
+        .collect();
+    let needed = result.sources.values().filter(|s| !s.root).count();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: {needed} source package(s) to build in the target first",
+        roots.join(" ")
+    );
+    for (class, label, code) in [
+        (Class::New, "new (branch request)", "32"),
+        (Class::Update, "update (EPEL update)", "33"),
+        (Class::BlockedByBase, "blocked by base", "31"),
+    ] {
+        let names = by_class.get(&class).map(Vec::as_slice).unwrap_or(&[]);
+        let _ = writeln!(
+            out,
+            "  {:<22} {:>4}  {}",
+            paint(code, label),
+            names.len(),
+            names.join(" ")
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:<22} {:>4}",
+        paint("35", "unresolvable deps"),
+        unresolvable
+    );
+    if !bootstrap.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {:<22} {:>4}  {}",
+            "self-cycles (bootstrap)",
+            bootstrap.len(),
+            bootstrap.join(" ")
+        );
+    }
+    out.push('\n');
+    for (name, s) in &result.sources {
+        let class = s.class.map_or("", Class::label);
+        let tag = if s.root {
+            "root".to_owned()
+        } else {
+            class.to_owned()
+        };
+        let version = s.evr.as_deref().unwrap_or("(no such source package)");
+        let _ = writeln!(out, "{} {} [{}]", paint("1", name), version, tag);
+        for (kind, edges) in [("needs", &s.build), ("installs", &s.install)] {
+            for (provider, deps) in edges {
+                let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+                let _ = writeln!(out, "  {kind} {provider}: {}", deps.join(", "));
+            }
+        }
+        for dep in &s.unresolvable {
+            let _ = writeln!(out, "  {} {dep}", paint("35", "unresolvable:"));
+        }
+        for dep in &s.bootstrap {
+            let _ = writeln!(out, "  self-provided (bootstrap): {dep}");
+        }
+        for (dep, alt) in &s.alternatives {
+            let _ = writeln!(
+                out,
+                "  {dep}: chose {}, alternatives: {}",
+                alt.chosen,
+                alt.others.join(" ")
+            );
+        }
+    }
+    out
+}
+
+/// What needs what, as a Graphviz digraph (build edges solid, install edges dashed).
+pub fn dot(result: &Closure) -> String {
+    let mut out = String::from("digraph missing {\n  rankdir=LR;\n  node [shape=box];\n");
+    for (name, s) in &result.sources {
+        let shape = if s.root { ", style=bold" } else { "" };
+        let class = s.class.map_or("", Class::label);
+        let _ = writeln!(out, "  \"{name}\" [label=\"{name}\\n{class}\"{shape}];");
+        for (provider, deps) in &s.build {
+            let label = deps
+                .iter()
+                .map(|d| d.replace('"', "\\\""))
+                .collect::<Vec<_>>()
+                .join("\\n");
+            let _ = writeln!(out, "  \"{name}\" -> \"{provider}\" [label=\"{label}\"];");
+        }
+        for (provider, deps) in &s.install {
+            let label = deps
+                .iter()
+                .map(|d| d.replace('"', "\\\""))
+                .collect::<Vec<_>>()
+                .join("\\n");
+            let _ = writeln!(
+                out,
+                "  \"{name}\" -> \"{provider}\" [style=dashed, label=\"{label}\"];"
+            );
+        }
+    }
+    out.push_str("}\n");
+    out
+}

@@ -1,0 +1,209 @@
+//! `ebranch missing --format tsv` against libsolv's closure (`solv_oracle.py closure`).
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// Reference binary and source repos and the target, as the oracle takes them.
+struct Universe {
+    ref_bin: String,
+    ref_src: String,
+    target: String,
+}
+
+fn debian() -> Universe {
+    Universe {
+        ref_bin: data("debian-rpmmd/sid-bin"),
+        ref_src: data("debian-rpmmd/sid-src"),
+        target: data("debian-rpmmd/bookworm-bin"),
+    }
+}
+
+fn rhel_optional_on_server() -> Universe {
+    Universe {
+        ref_bin: rhel("Server-optional/x86_64/os"),
+        ref_src: rhel("Server-optional/source/tree"),
+        target: rhel("Server/x86_64/os"),
+    }
+}
+
+/// Our rows for one root.
+fn ours(u: &Universe, root: &str, install: bool, cache: &Path) -> String {
+    let mut args = vec![
+        "missing",
+        root,
+        "--ref-repo",
+        &u.ref_bin,
+        "--ref-repo",
+        &u.ref_src,
+        "--target-repo",
+        &u.target,
+        "--format",
+        "tsv",
+        // the oracle's pool uses libsolv's x86_64 policy, which accepts i686 too
+        "--arch",
+        "x86_64",
+        "--arch",
+        "i686",
+    ];
+    if !install {
+        args.push("--no-install-deps");
+    }
+    let out = ebranch(&args, cache);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{root}: {}",
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+/// The oracle's rows for each root (one pool load for all).
+fn oracle(u: &Universe, roots: &[String], install: bool) -> Option<BTreeMap<String, String>> {
+    let python = oracle_python()?;
+    let mut cmd = Command::new(python);
+    cmd.arg(repo_root().join("tests/oracle/closure_batch.py"))
+        .args([
+            "--ref-bin",
+            &u.ref_bin,
+            "--ref-src",
+            &u.ref_src,
+            "--target",
+            &u.target,
+        ]);
+    if !install {
+        cmd.arg("--no-install");
+    }
+    let out = cmd.args(roots).output().expect("oracle runs");
+    assert!(out.status.success(), "oracle: {}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut map = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        if let Some(root) = line.strip_prefix("### ") {
+            current = Some(root.to_owned());
+            map.insert(root.to_owned(), String::new());
+        } else {
+            let rows = map
+                .get_mut(current.as_ref().expect("a root header first"))
+                .unwrap();
+            rows.push_str(line);
+            rows.push('\n');
+        }
+    }
+    Some(map)
+}
+
+/// Source package names of a source repo, sorted.
+fn source_names(dir: &str) -> Vec<String> {
+    let data = ebranch_repodata::read_repo(Path::new(dir), &Default::default()).unwrap();
+    let mut names: Vec<String> = (0..data.packages.len())
+        .map(|i| data.str(data.packages[i].name).to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `n` names drawn with a fixed seed (a small LCG, so the draw never changes).
+fn draw(names: &[String], n: usize, seed: u64) -> Vec<String> {
+    let mut state = seed;
+    let mut picked = Vec::new();
+    while picked.len() < n.min(names.len()) {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let name = &names[(state >> 33) as usize % names.len()];
+        if !picked.contains(name) {
+            picked.push(name.clone());
+        }
+    }
+    picked
+}
+
+fn compare(u: &Universe, roots: &[String], install: bool) {
+    let Some(theirs) = oracle(u, roots, install) else {
+        return;
+    };
+    let cache = tempfile::tempdir().unwrap();
+    for root in roots {
+        let ours = ours(u, root, install, cache.path());
+        assert_same_lines(
+            &ours,
+            &theirs[root],
+            &format!("closure of {root} (install deps: {install})"),
+        );
+    }
+}
+
+#[test]
+fn debian_expected_files_from_the_shared_oracle() {
+    let u = debian();
+    let cache = tempfile::tempdir().unwrap();
+    for root in ["b4", "drgn", "meson"] {
+        let want = std::fs::read_to_string(data(&format!(
+            "debian-rpmmd/expected/closure-sid-to-bookworm-{root}.tsv"
+        )))
+        .unwrap();
+        assert_same_lines(&ours(&u, root, true, cache.path()), &want, root);
+    }
+}
+
+#[test]
+fn thirty_random_debian_roots_with_install_deps() {
+    let u = debian();
+    let roots = draw(&source_names(&u.ref_src), 30, 20261126);
+    compare(&u, &roots, true);
+}
+
+#[test]
+fn thirty_random_debian_roots_build_deps_only() {
+    let u = debian();
+    let roots = draw(&source_names(&u.ref_src), 30, 20261126);
+    compare(&u, &roots, false);
+}
+
+#[test]
+fn thirty_random_rhel_optional_roots_on_server() {
+    let u = rhel_optional_on_server();
+    let roots = draw(&source_names(&u.ref_src), 30, 7);
+    compare(&u, &roots, true);
+    compare(&u, &roots, false);
+}
+
+#[test]
+fn batch_oracle_agrees_with_the_shared_oracle() {
+    let Some(python) = oracle_python() else {
+        return;
+    };
+    let u = rhel_optional_on_server();
+    let roots = draw(&source_names(&u.ref_src), 3, 11);
+    let batch = oracle(&u, &roots, true).unwrap();
+    for root in &roots {
+        let out = Command::new(python)
+            .arg(shared_data().join("../tools/solv_oracle.py"))
+            .args([
+                "closure",
+                "--ref-bin",
+                &u.ref_bin,
+                "--ref-src",
+                &u.ref_src,
+                "--target",
+                &u.target,
+            ])
+            .arg(root)
+            .output()
+            .unwrap();
+        let mut single = String::from_utf8(out.stdout).unwrap();
+        if single.trim().is_empty() {
+            single.clear();
+        } else if !single.ends_with('\n') {
+            single.push('\n');
+        }
+        assert_eq!(batch[root], single, "{root}");
+    }
+}
