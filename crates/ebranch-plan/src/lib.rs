@@ -1,0 +1,40 @@
+//! Build planning for ebranch: in what order the missing packages must be built.
+//!
+//! Pure (no IO). Input is a [`BuildGraph`] over the source packages to build, read from an
+//! ebranch 0.0.3 report by [`graph_from_report`] or computed elsewhere. [`plan()`] turns it
+//! into a [`Plan`]: chain-build layers, cycle groups (strongly connected components) placed
+//! as units with their elementary cycles and a cheapest set of edges to bootstrap around,
+//! and the packages blocked by unresolvable dependencies. The renderers turn a plan into a
+//! `fedpkg chain-build` string, a side-tag build script, JSON, Graphviz DOT, or 0.0.3's
+//! `find-cycles` list. Output is deterministic: names are sorted everywhere.
+//!
+//! Modules, one job each:
+//! - `graph`: the input graph; `report`: reading a 0.0.3 report; `error`: its errors.
+//! - `model`: the plan and its options; `plan`: the planner, built on `canon` (canonical
+//!   graph), `layering` (components and layers), `cycles` (bounded Johnson), `fas`
+//!   (feedback arc sets), `weight` (which edges look optional) and `hint` (wording).
+//! - `render`: `chain`, `side_tag`, `json`, `dot` and `find_cycles`.
+
+mod canon;
+mod cycles;
+mod error;
+mod fas;
+mod graph;
+mod hint;
+mod layering;
+mod model;
+mod plan;
+mod render;
+mod report;
+mod weight;
+
+pub use error::PlanError;
+pub use graph::{BuildGraph, Edge, EdgeKind, Unresolved};
+pub use model::{BreakHint, CycleGroup, Layer, Plan, PlanOptions};
+pub use plan::plan;
+pub use render::chain::chain_build_string;
+pub use render::dot::plan_dot;
+pub use render::find_cycles::find_cycles_json;
+pub use render::json::plan_json;
+pub use render::side_tag::side_tag_script;
+pub use report::{UNKNOWN_PROVIDER, graph_from_report};

@@ -1,0 +1,70 @@
+//! The plan as JSON.
+
+use serde_json::{Value, json};
+
+use crate::model::Plan;
+
+/// The plan as a JSON object:
+///
+/// ```text
+/// {"layers":  [{"packages": [..], "cycles": [index, ..]}, ..],
+///  "cycles":  [{"members", "elementary", "truncated", "exact", "bootstrap_order",
+///               "break_edges": [{"from", "to", "deps", "reason", "hint"}, ..]}, ..],
+///  "blocked": [{"package": .., "deps": [..]}, ..]}
+/// ```
+pub fn plan_json(plan: &Plan) -> Value {
+    let blocked: Vec<Value> = plan
+        .blocked
+        .iter()
+        .map(|(package, deps)| json!({"package": package, "deps": deps}))
+        .collect();
+    json!({
+        "layers": plan.layers,
+        "cycles": plan.cycles,
+        "blocked": blocked,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BreakHint, CycleGroup, Layer};
+
+    #[test]
+    fn shape() {
+        let plan = Plan {
+            layers: vec![Layer {
+                packages: vec!["a".into()],
+                cycles: vec![0],
+            }],
+            cycles: vec![CycleGroup {
+                members: vec!["b".into()],
+                elementary: vec![vec!["b".into()]],
+                truncated: false,
+                break_edges: vec![BreakHint {
+                    from: "b".into(),
+                    to: "b".into(),
+                    deps: vec!["b-devel".into()],
+                    reason: "r".into(),
+                    hint: "h".into(),
+                }],
+                exact: true,
+                bootstrap_order: vec![vec!["b".into()]],
+            }],
+            blocked: vec![("a".into(), vec!["x".into()])],
+        };
+        assert_eq!(
+            plan_json(&plan),
+            json!({
+                "layers": [{"packages": ["a"], "cycles": [0]}],
+                "cycles": [{
+                    "members": ["b"], "elementary": [["b"]], "truncated": false,
+                    "break_edges": [{"from": "b", "to": "b", "deps": ["b-devel"],
+                                     "reason": "r", "hint": "h"}],
+                    "exact": true, "bootstrap_order": [["b"]],
+                }],
+                "blocked": [{"package": "a", "deps": ["x"]}],
+            })
+        );
+    }
+}
