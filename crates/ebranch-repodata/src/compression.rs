@@ -215,23 +215,6 @@ impl BufRead for Pipe {
     }
 }
 
-/// Reads `reader` to its end, discarding the bytes, so that the decompressor
-/// checks its trailer (CRC, frame end). Returns the number of bytes read.
-pub(crate) fn drain(reader: &mut dyn BufRead) -> io::Result<u64> {
-    let mut total = 0u64;
-    loop {
-        let n = {
-            let buf = reader.fill_buf()?;
-            if buf.is_empty() {
-                return Ok(total);
-            }
-            buf.len()
-        };
-        reader.consume(n);
-        total += n as u64;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

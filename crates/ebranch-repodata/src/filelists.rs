@@ -285,7 +285,7 @@ mod tests {
             fl_package(
                 "idc",
                 "c",
-                r#"<file>/usr/bin/c</file><file type="dir">/usr/lib/c</file><file type="ghost">/var/c&lt;1&gt;</file>"#
+                r#"<file>/usr/bin/c</file><file type="dir">/usr/lib/c</file><file type="ghost">/var/c&lt;1&gt; &amp; d</file>"#
             ),
             fl_package("unknown", "z", "<file>/z</file>"),
             fl_package(
@@ -311,7 +311,7 @@ mod tests {
             vec![
                 f("/usr/bin/c", FileKind::File),
                 f("/usr/lib/c", FileKind::Dir),
-                f("/var/c<1>", FileKind::Ghost)
+                f("/var/c<1> & d", FileKind::Ghost)
             ]
         );
         assert_eq!(r.strings.lookup("/z"), None, "unknown package not interned");

@@ -430,6 +430,7 @@ text</description>
     <file>/usr/bin/foo</file>
     <file type="dir">/etc/foo</file>
     <file type="ghost">/etc/foo/a&amp;b.conf</file>
+    <file>/usr/share/doc/foo/Q &amp; A &#x41; .txt</file>
   </format>
 </package>
 "#;
@@ -540,7 +541,8 @@ text</description>
             vec![
                 ("/usr/bin/foo", FileKind::File),
                 ("/etc/foo", FileKind::Dir),
-                ("/etc/foo/a&b.conf", FileKind::Ghost)
+                ("/etc/foo/a&b.conf", FileKind::Ghost),
+                ("/usr/share/doc/foo/Q & A A .txt", FileKind::File),
             ]
         );
         assert!(r.files(1).is_empty());

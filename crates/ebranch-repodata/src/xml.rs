@@ -10,7 +10,7 @@ use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 
-use crate::compression::{self, Compression, open_decompressed};
+use crate::compression::{Compression, open_decompressed};
 use crate::error::{RepodataError, one_line};
 
 /// A quick-xml reader over one metadata file.
@@ -118,8 +118,9 @@ impl<'p> XmlInput<'p> {
     }
 
     /// Reads the rest of the stream after the root element, so that the
-    /// decompressor verifies the stream's end, and rejects anything but
-    /// whitespace, comments and processing instructions there.
+    /// decompressor verifies the stream's end (checksum, trailing garbage),
+    /// and rejects anything but whitespace, comments and processing
+    /// instructions there.
     pub fn finish(&mut self, buf: &mut Vec<u8>) -> Result<(), RepodataError> {
         loop {
             buf.clear();
@@ -130,8 +131,8 @@ impl<'p> XmlInput<'p> {
                 _ => return Err(self.malformed("content after the root element")),
             }
         }
-        let inner = self.reader.get_mut();
-        compression::drain(inner.as_mut()).map_err(|e| self.io_error(&e))?;
+        // quick-xml reports Eof only once the underlying reader returned
+        // 0 bytes, so the decompressor has checked the end of its stream.
         Ok(())
     }
 
