@@ -24,9 +24,19 @@ pub struct GlobalArgs {
     /// Where parsed indexes are cached (default: the XDG cache dir, `ebranch/`).
     #[arg(long, global = true, value_name = "DIR", env = "EBRANCH_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Neither read nor write the index cache.
+    /// Neither read nor write the parsed-index cache.
     #[arg(long, global = true)]
     pub no_cache: bool,
+    /// Re-check remote repositories even if their cached metadata is fresh.
+    #[arg(long, global = true, conflicts_with = "offline")]
+    pub refresh: bool,
+    /// Never touch the network: use cached metadata, fail clearly when it is missing.
+    #[arg(long, global = true)]
+    pub offline: bool,
+    /// A releases file adding to or overriding the built-in release definitions (default:
+    /// the XDG config dir's `ebranch/releases.toml`, when it exists).
+    #[arg(long, global = true, value_name = "FILE", env = "EBRANCH_CONFIG")]
+    pub config: Option<PathBuf>,
 }
 
 /// The commands.
@@ -47,7 +57,8 @@ pub enum Command {
 /// Repositories to load.
 #[derive(Args, Debug, Clone)]
 pub struct RepoArgs {
-    /// A repository: a directory holding `repodata/` (repeatable).
+    /// A repository (repeatable): a directory holding `repodata/`, a `file://` or
+    /// `https://` base URL, a metalink or mirrorlist URL.
     #[arg(long = "repo", value_name = "PATH", required = true)]
     pub repos: Vec<String>,
 }

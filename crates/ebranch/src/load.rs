@@ -1,18 +1,21 @@
-//! Loading repositories into a pool: in parallel, through the index cache.
+//! Loading repositories into a pool: fetched (or read in place), in parallel, through the
+//! index cache; filelists fetched only when a file dependency needs them.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
+use ebranch_fetch::{FetchOptions, FetchedRepo, Fetcher, RepoRole, ResolvedRepo};
 use ebranch_index::{ArchSet, Pool, RepoId, RepoInput};
-use ebranch_repodata::{ReadOptions, RepoData, load_repo};
+use ebranch_repodata::{DepKind, ReadOptions, RepoData, load_repo};
 
 use crate::cli::GlobalArgs;
+use crate::progress::FetchProgress;
 
-/// A loaded pool and, for each requested repository argument, its id in the pool.
+/// A loaded pool and, for each requested repository, its id in the pool.
 pub struct Loaded {
     /// The pool of all repositories.
     pub pool: Pool,
-    /// `ids[i]` is the repository of the i-th argument (duplicates share an id).
+    /// `ids[i]` is the repository of the i-th request (duplicates share an id).
     pub ids: Vec<RepoId>,
 }
 
@@ -25,42 +28,132 @@ pub fn arch_set(global: &GlobalArgs) -> ArchSet {
     }
 }
 
+/// The basearch used for `$basearch` in release URLs: the first `--arch`, or this machine's.
+pub fn basearch(global: &GlobalArgs) -> String {
+    global
+        .arches
+        .first()
+        .cloned()
+        .unwrap_or_else(|| ArchSet::machine_basearch().to_owned())
+}
+
+/// The root of ebranch's cache (`--cache-dir`, else the XDG cache dir's `ebranch/`).
+pub fn cache_root(global: &GlobalArgs) -> Option<PathBuf> {
+    global.cache_dir.clone().or_else(Fetcher::default_cache_dir)
+}
+
 /// The cache directory for parsed indexes, or `None` when caching is off.
-pub fn index_cache_dir(global: &GlobalArgs) -> Option<PathBuf> {
+fn index_cache_dir(global: &GlobalArgs) -> Option<PathBuf> {
     if global.no_cache {
         return None;
     }
-    global
-        .cache_dir
-        .clone()
-        .or_else(|| dirs::cache_dir().map(|d| d.join("ebranch")))
-        .map(|d| d.join("index"))
+    cache_root(global).map(|d| d.join("index"))
 }
 
-/// Loads the repositories named by `args` (directories holding `repodata/`).
+/// The fetcher for remote repositories, configured from the global options.
+pub fn fetcher(global: &GlobalArgs) -> Result<Fetcher> {
+    let root =
+        cache_root(global).context("no cache directory: set --cache-dir or XDG_CACHE_HOME")?;
+    Ok(Fetcher::new(
+        root,
+        FetchOptions {
+            refresh: global.refresh,
+            offline: global.offline,
+            ..FetchOptions::default()
+        },
+    ))
+}
+
+/// Loads `--repo`-style arguments (paths, `file://` or `http(s)://` URLs, metalinks).
 pub fn load(args: &[String], global: &GlobalArgs) -> Result<Loaded> {
-    let mut unique: Vec<PathBuf> = Vec::new();
-    let mut ids = Vec::with_capacity(args.len());
-    for arg in args {
-        let path = repo_dir(arg)?;
-        let index = match unique.iter().position(|p| *p == path) {
+    let arch = basearch(global);
+    let repos: Vec<ResolvedRepo> = args
+        .iter()
+        .map(|a| ResolvedRepo::from_arg(a, RepoRole::TargetLayer, &arch))
+        .collect();
+    load_resolved(&repos, global)
+}
+
+/// Loads resolved repositories (from arguments or release definitions).
+pub fn load_resolved(repos: &[ResolvedRepo], global: &GlobalArgs) -> Result<Loaded> {
+    let fetcher = fetcher(global)?;
+    let progress = FetchProgress::new();
+    let fetched = fetcher.fetch(repos, &progress)?;
+    progress.finish();
+    crate::timings::phase("repositories fetched");
+
+    let mut unique: Vec<FetchedRepo> = Vec::new();
+    let mut dirs: Vec<PathBuf> = Vec::new();
+    let mut ids = Vec::with_capacity(fetched.len());
+    for f in fetched {
+        let dir = f
+            .dir
+            .canonicalize()
+            .with_context(|| format!("repository `{}` does not exist", f.dir.display()))?;
+        let index = match dirs.iter().position(|d| *d == dir) {
             Some(i) => i,
             None => {
-                unique.push(path);
+                dirs.push(dir);
+                unique.push(f);
                 unique.len() - 1
             }
         };
         ids.push(RepoId(index as u32));
     }
+    let mut datas = read_all(&unique, global)?;
+    crate::timings::phase("repositories read");
+    let mut pool = build(&unique, &mut datas, global)?;
+
+    // Filelists are fetched only when a file dependency is not answered from primary.
+    let lacking: Vec<usize> = (0..unique.len())
+        .filter(|i| unique[*i].filelists.is_none() && unique[*i].has_filelists())
+        .collect();
+    if !lacking.is_empty() && has_unresolved_file_dep(&pool) {
+        for &i in &lacking {
+            unique[i].filelists = fetcher.fetch_filelists(&unique[i], &progress)?;
+        }
+        progress.finish();
+        drop(pool);
+        datas = read_all(&unique, global)?;
+        pool = build(&unique, &mut datas, global)?;
+    }
+    crate::timings::phase("pool built");
+    Ok(Loaded { pool, ids })
+}
+
+fn build(repos: &[FetchedRepo], datas: &mut Vec<RepoData>, global: &GlobalArgs) -> Result<Pool> {
+    let inputs = repos
+        .iter()
+        .zip(datas.drain(..))
+        .map(|(f, data)| RepoInput {
+            label: label(f),
+            data,
+        })
+        .collect();
+    Ok(Pool::new(inputs, arch_set(global))?)
+}
+
+/// How a repository is named in messages: its path, or its id and source for fetched ones.
+fn label(f: &FetchedRepo) -> String {
+    match &f.repo.source {
+        ebranch_fetch::RepoSource::Local(_) => f.dir.display().to_string(),
+        other => format!("{} ({other})", f.repo.id),
+    }
+}
+
+fn read_all(repos: &[FetchedRepo], global: &GlobalArgs) -> Result<Vec<RepoData>> {
     let cache = index_cache_dir(global);
-    let options = ReadOptions::default();
-    let datas: Vec<Result<RepoData>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = unique
+    let results: Vec<Result<RepoData>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = repos
             .iter()
-            .map(|dir| {
+            .map(|f| {
                 let cache = cache.as_deref();
-                let options = &options;
-                scope.spawn(move || read_one(dir, cache, options))
+                let options = ReadOptions {
+                    // Local directories: whatever they have; fetched ones: what is on disk.
+                    filelists: matches!(f.repo.source, ebranch_fetch::RepoSource::Local(_))
+                        || f.filelists.is_some(),
+                };
+                scope.spawn(move || read_one(&f.dir, cache, &options))
             })
             .collect();
         handles
@@ -68,15 +161,7 @@ pub fn load(args: &[String], global: &GlobalArgs) -> Result<Loaded> {
             .map(|h| h.join().expect("repository loader thread panicked"))
             .collect()
     });
-    let mut inputs = Vec::with_capacity(datas.len());
-    for (dir, data) in unique.iter().zip(datas) {
-        inputs.push(RepoInput {
-            label: dir.display().to_string(),
-            data: data?,
-        });
-    }
-    let pool = Pool::new(inputs, arch_set(global))?;
-    Ok(Loaded { pool, ids })
+    results.into_iter().collect()
 }
 
 fn read_one(dir: &Path, cache: Option<&Path>, options: &ReadOptions) -> Result<RepoData> {
@@ -84,13 +169,18 @@ fn read_one(dir: &Path, cache: Option<&Path>, options: &ReadOptions) -> Result<R
     Ok(data)
 }
 
-/// The local directory of a `--repo` argument (a path or a `file://` URL).
-fn repo_dir(arg: &str) -> Result<PathBuf> {
-    let path = arg.strip_prefix("file://").unwrap_or(arg);
-    if arg.starts_with("http://") || arg.starts_with("https://") {
-        anyhow::bail!("remote repository `{arg}` needs network fetching, not available here");
+/// Whether some requirement on a path has no provider (so filelists could help).
+fn has_unresolved_file_dep(pool: &Pool) -> bool {
+    let mut checked = rustc_hash::FxHashSet::default();
+    for p in pool.packages() {
+        for dep in pool.package(p).deps(DepKind::Requires) {
+            if dep.name().starts_with('/')
+                && checked.insert(dep.name_id())
+                && dep.providers().is_empty()
+            {
+                return true;
+            }
+        }
     }
-    let path = Path::new(path);
-    path.canonicalize()
-        .with_context(|| format!("repository `{}` does not exist", path.display()))
+    false
 }

@@ -4,6 +4,8 @@ mod cli;
 mod commands;
 mod load;
 mod output;
+mod progress;
+mod timings;
 mod universe;
 
 use std::process::ExitCode;
@@ -20,8 +22,11 @@ pub enum Outcome {
 }
 
 fn main() -> ExitCode {
+    timings::init();
     let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    let result = commands::run(cli);
+    timings::phase("done");
+    match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Found) => ExitCode::from(1),
         Err(err) => {

@@ -5,8 +5,10 @@ use clap::Args;
 use ebranch_analysis::{Role, Roles};
 use ebranch_index::Pool;
 
+use ebranch_fetch::{Releases, RepoRole, ResolvedRepo};
+
 use crate::cli::GlobalArgs;
-use crate::load::load;
+use crate::load::{basearch, load_resolved};
 
 /// Where the reference (Rawhide) and the target (an EPEL release on its base) come from.
 #[derive(Args, Debug, Clone)]
@@ -17,14 +19,16 @@ pub struct UniverseArgs {
     /// Named reference release.
     #[arg(long, value_name = "RELEASE", default_value = "rawhide")]
     pub reference: String,
-    /// A reference repository, binary or source (detected from its packages); repeatable.
-    /// Replaces the named reference.
+    /// A reference repository (path or URL), binary or source (detected from its
+    /// packages); repeatable. Replaces the named reference.
     #[arg(long = "ref-repo", value_name = "PATH")]
     pub ref_repos: Vec<String>,
-    /// A repository of the target layer (EPEL, EPEL testing, a side tag); repeatable.
+    /// A repository (path or URL) of the target layer (EPEL, EPEL testing, a side tag),
+    /// added to the `--target` release's; repeatable.
     #[arg(long = "target-repo", value_name = "PATH")]
     pub target_repos: Vec<String>,
-    /// A repository of the target's base distribution (CentOS Stream, RHEL); repeatable.
+    /// A repository (path or URL) of the target's base distribution (CentOS Stream,
+    /// RHEL), added to the `--target` release's; repeatable.
     #[arg(long = "target-base-repo", value_name = "PATH")]
     pub target_base_repos: Vec<String>,
 }
@@ -37,37 +41,75 @@ pub struct Universe {
     pub roles: Roles,
 }
 
-/// Loads the repositories of `args`.
-pub fn load_universe(args: &UniverseArgs, global: &GlobalArgs) -> Result<Universe> {
-    if args.ref_repos.is_empty() {
-        bail!(
-            "no reference repositories: give --ref-repo PATH (named release `{}` needs fetching, which this build cannot do yet)",
-            args.reference
-        );
+/// The analysis role of a release repository role.
+fn role_of(role: RepoRole) -> Role {
+    match role {
+        RepoRole::ReferenceSource => Role::ReferenceSource,
+        RepoRole::ReferenceBinary => Role::ReferenceBinary,
+        RepoRole::TargetBase => Role::TargetBase,
+        RepoRole::TargetLayer => Role::TargetLayer,
     }
-    if args.target_repos.is_empty() && args.target_base_repos.is_empty() {
-        match &args.target {
-            Some(t) => bail!(
-                "named release `{t}` needs fetching, which this build cannot do yet: give --target-repo / --target-base-repo"
-            ),
-            None => bail!("no target: give --target-repo PATH and/or --target-base-repo PATH"),
+}
+
+/// The release definitions (built-in plus the user's file).
+pub fn releases(global: &GlobalArgs) -> Result<Releases> {
+    Ok(Releases::load(global.config.as_deref())?)
+}
+
+/// Loads the repositories of `args`: `--ref-repo`s (else the `--reference` release), the
+/// `--target` release's repositories plus any `--target-repo`/`--target-base-repo`.
+pub fn load_universe(args: &UniverseArgs, global: &GlobalArgs) -> Result<Universe> {
+    let arch = basearch(global);
+    let mut repos: Vec<ResolvedRepo> = Vec::new();
+    // `None`: a --ref-repo, source or binary as its packages say.
+    let mut kinds: Vec<Option<Role>> = Vec::new();
+    let mut defs: Option<Releases> = None;
+    let mut release = |name: &str| -> Result<Vec<ResolvedRepo>> {
+        if defs.is_none() {
+            defs = Some(releases(global)?);
+        }
+        let defs = defs.as_ref().expect("just loaded");
+        Ok(defs.resolve(name, &arch)?)
+    };
+    if args.ref_repos.is_empty() {
+        for r in release(&args.reference)? {
+            if r.role.is_reference() {
+                kinds.push(Some(role_of(r.role)));
+                repos.push(r);
+            }
+        }
+    } else {
+        for a in &args.ref_repos {
+            repos.push(ResolvedRepo::from_arg(a, RepoRole::ReferenceBinary, &arch));
+            kinds.push(None);
         }
     }
-    let mut all: Vec<String> = Vec::new();
-    let mut kinds: Vec<Option<Role>> = Vec::new();
-    for r in &args.ref_repos {
-        all.push(r.clone());
-        kinds.push(None);
+    if let Some(target) = &args.target {
+        for r in release(target)? {
+            if !r.role.is_reference() {
+                kinds.push(Some(role_of(r.role)));
+                repos.push(r);
+            }
+        }
     }
-    for r in &args.target_base_repos {
-        all.push(r.clone());
-        kinds.push(Some(Role::TargetBase));
+    for (list, role) in [
+        (&args.target_base_repos, RepoRole::TargetBase),
+        (&args.target_repos, RepoRole::TargetLayer),
+    ] {
+        for a in list {
+            repos.push(ResolvedRepo::from_arg(a, role, &arch));
+            kinds.push(Some(role_of(role)));
+        }
     }
-    for r in &args.target_repos {
-        all.push(r.clone());
-        kinds.push(Some(Role::TargetLayer));
+    if !kinds
+        .iter()
+        .any(|k| matches!(k, Some(Role::TargetBase | Role::TargetLayer)))
+    {
+        bail!(
+            "no target: give --target RELEASE (e.g. `epel10`), or --target-repo / --target-base-repo"
+        );
     }
-    let loaded = load(&all, global)?;
+    let loaded = load_resolved(&repos, global)?;
     let pool = loaded.pool;
     let mut roles: Vec<Option<Role>> = vec![None; pool.repo_count()];
     for (id, kind) in loaded.ids.iter().zip(&kinds) {
@@ -100,7 +142,9 @@ pub fn load_universe(args: &UniverseArgs, global: &GlobalArgs) -> Result<Univers
             .collect(),
     );
     if roles.repos(Role::ReferenceSource).next().is_none() {
-        bail!("no reference source repository among --ref-repo (a repository of `src` packages)");
+        bail!(
+            "no reference source repository (a repository of `src` packages) among the reference repositories"
+        );
     }
     Ok(Universe { pool, roles })
 }

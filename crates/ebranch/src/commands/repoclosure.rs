@@ -51,6 +51,7 @@ pub fn run(args: RepoclosureArgs, global: &GlobalArgs) -> Result<Outcome> {
         provider_repo[pool.package(p).repo().index()]
     });
 
+    crate::timings::phase("requirements checked");
     let mut out = stdout();
     if args.format.json {
         serde_json::to_writer_pretty(&mut out, &rows)?;
