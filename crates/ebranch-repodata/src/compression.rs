@@ -5,6 +5,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::error::RepodataError;
 
@@ -117,12 +118,17 @@ pub fn open_decompressed(path: &Path) -> Result<Decompressed, RepodataError> {
     };
     let threaded = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let reader: Box<dyn BufRead + Send> = if threaded {
-        Box::new(Pipe::spawn(decoder))
+        match Pipe::spawn(decoder) {
+            Ok(pipe) => Box::new(pipe),
+            Err(decoder) => Box::new(BufReader::with_capacity(OUTPUT_BUFFER, decoder)),
+        }
     } else {
         Box::new(BufReader::with_capacity(OUTPUT_BUFFER, decoder))
     };
     Ok(Decompressed { reader, format })
 }
+
+type Decoder = Box<dyn Read + Send>;
 
 /// Chunks in flight between the decompressing thread and the parser.
 const PIPE_DEPTH: usize = 4;
@@ -138,45 +144,76 @@ struct Pipe {
 }
 
 impl Pipe {
-    fn spawn(mut decoder: Box<dyn Read + Send>) -> Pipe {
+    /// Starts the decompressing thread; gives the decoder back if no
+    /// thread can be started.
+    fn spawn(decoder: Decoder) -> Result<Pipe, Decoder> {
         let (send_chunk, chunks) = sync_channel::<io::Result<Vec<u8>>>(PIPE_DEPTH);
         let (recycle, recycled) = sync_channel::<Vec<u8>>(PIPE_DEPTH + 2);
-        std::thread::spawn(move || {
-            loop {
-                let mut chunk = recycled.try_recv().unwrap_or_default();
-                chunk.resize(OUTPUT_BUFFER, 0);
-                let mut filled = 0;
-                let result = loop {
-                    if filled == chunk.len() {
-                        break Ok(());
-                    }
-                    match decoder.read(&mut chunk[filled..]) {
-                        Ok(0) => break Ok(()),
-                        Ok(n) => filled += n,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                        Err(e) => break Err(e),
-                    }
-                };
-                chunk.truncate(filled);
-                let finished = filled == 0;
-                if filled > 0 && send_chunk.send(Ok(chunk)).is_err() {
-                    return; // the reader was dropped
+        // The decoder goes through a shared slot so that it can be taken
+        // back when the thread cannot be created.
+        let slot = Arc::new(Mutex::new(Some(decoder)));
+        let thread_slot = Arc::clone(&slot);
+        let spawned = std::thread::Builder::new()
+            .name("ebranch-decompress".to_string())
+            .spawn(move || {
+                let taken = thread_slot
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                if let Some(decoder) = taken {
+                    produce(decoder, &send_chunk, &recycled);
                 }
-                if let Err(e) = result {
-                    let _ = send_chunk.send(Err(e));
-                    return;
-                }
-                if finished {
-                    return; // dropping the sender signals the end
-                }
+            });
+        match spawned {
+            Ok(_) => Ok(Pipe {
+                chunks,
+                recycle,
+                current: Vec::new(),
+                pos: 0,
+                done: false,
+            }),
+            Err(_) => {
+                let decoder = slot.lock().unwrap_or_else(PoisonError::into_inner).take();
+                Err(decoder.unwrap_or_else(|| Box::new(io::empty())))
             }
-        });
-        Pipe {
-            chunks,
-            recycle,
-            current: Vec::new(),
-            pos: 0,
-            done: false,
+        }
+    }
+}
+
+/// The decompressing thread's loop: fills chunks (recycled when the
+/// reader hands them back) and sends them until the end of the stream, an
+/// error (sent on), or the reader going away.
+fn produce(
+    mut decoder: Decoder,
+    send_chunk: &SyncSender<io::Result<Vec<u8>>>,
+    recycled: &Receiver<Vec<u8>>,
+) {
+    loop {
+        let mut chunk = recycled.try_recv().unwrap_or_default();
+        chunk.resize(OUTPUT_BUFFER, 0);
+        let mut filled = 0;
+        let result = loop {
+            if filled == chunk.len() {
+                break Ok(());
+            }
+            match decoder.read(&mut chunk[filled..]) {
+                Ok(0) => break Ok(()),
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Err(e),
+            }
+        };
+        chunk.truncate(filled);
+        let finished = filled == 0;
+        if filled > 0 && send_chunk.send(Ok(chunk)).is_err() {
+            return; // the reader was dropped
+        }
+        if let Err(e) = result {
+            let _ = send_chunk.send(Err(e));
+            return;
+        }
+        if finished {
+            return; // dropping the sender signals the end
         }
     }
 }
@@ -191,8 +228,11 @@ impl Read for Pipe {
     }
 }
 
-impl BufRead for Pipe {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+impl Pipe {
+    /// Waits for the next chunk (the slow path of `fill_buf`).
+    #[cold]
+    #[inline(never)]
+    fn refill(&mut self) -> io::Result<()> {
         while self.pos == self.current.len() && !self.done {
             match self.chunks.recv() {
                 Ok(Ok(chunk)) => {
@@ -206,6 +246,16 @@ impl BufRead for Pipe {
                 }
                 Err(_) => self.done = true,
             }
+        }
+        Ok(())
+    }
+}
+
+impl BufRead for Pipe {
+    #[inline]
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.current.len() && !self.done {
+            self.refill()?;
         }
         Ok(&self.current[self.pos..])
     }
@@ -250,6 +300,39 @@ mod tests {
         let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
         bz.write_all(XML).unwrap();
         roundtrip(Compression::Bzip2, bz.finish().unwrap());
+    }
+
+    #[test]
+    fn many_chunks_arrive_in_order_and_early_drop_does_not_hang() {
+        let data: Vec<u8> = (0..3_000_000u32)
+            .map(|i| (i % 251) as u8 ^ (i >> 12) as u8)
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.zst");
+        std::fs::write(&path, zstd::encode_all(&data[..], 1).unwrap()).unwrap();
+        let mut d = open_decompressed(&path).unwrap();
+        let mut out = Vec::new();
+        d.reader.read_to_end(&mut out).unwrap();
+        assert!(out == data, "same bytes");
+        // Read a little, then drop: the decompressing thread must stop.
+        let mut d = open_decompressed(&path).unwrap();
+        let mut first = [0u8; 10];
+        d.reader.read_exact(&mut first).unwrap();
+        assert_eq!(first, data[..10]);
+        drop(d);
+    }
+
+    #[test]
+    fn errors_arrive_after_the_good_bytes() {
+        let data = vec![b'x'; 1_000_000];
+        let zst = zstd::encode_all(&data[..], 1).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.zst");
+        std::fs::write(&path, &zst[..zst.len() - 3]).unwrap();
+        let mut d = open_decompressed(&path).unwrap();
+        let mut out = Vec::new();
+        let err = d.reader.read_to_end(&mut out).unwrap_err();
+        assert!(err.to_string().contains("incomplete frame"), "{err}");
     }
 
     #[test]
