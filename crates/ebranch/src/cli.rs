@@ -52,6 +52,30 @@ pub enum Command {
     /// missing BuildRequires (and install-time Requires of what they pull in), classified.
     /// Exit 1 when anything is missing.
     Missing(crate::commands::missing::MissingArgs),
+    /// Chain-build layers for a report or packages: each package after everything it
+    /// needs; cycles with bootstrap hints; as a chain-build string, side-tag script, JSON
+    /// or DOT.
+    Plan(crate::commands::plan::PlanArgs),
+    /// The whole reference against the target: per source package its direct and
+    /// transitive missing counts, what is buildable now, what would unblock the most.
+    Gap(crate::commands::gap::GapArgs),
+    /// The known releases (`releases`), or one release's resolved repositories
+    /// (`releases show NAME`).
+    Releases(crate::commands::releases::ReleasesArgs),
+    /// File EPEL branch requests in Bugzilla: one package, or a whole report (`--report`).
+    Request(crate::commands::request::RequestArgs),
+    /// Refresh a report: what is branched, built, in testing, stable; which requests are
+    /// open, closed or stalled; then the remaining plan.
+    Status(crate::commands::status::StatusArgs),
+    /// Follow up stalled branch requests (the EPEL Stalled Requests policy).
+    #[command(name = "follow-up")]
+    FollowUp(crate::commands::followup::FollowUpArgs),
+    /// ebranch 0.0.3's `dependencies` commands, spelled the same.
+    Dependencies(crate::commands::compat::DependenciesArgs),
+    /// ebranch 0.0.3's `issues file-request`.
+    Issues(crate::commands::issues::IssuesArgs),
+    /// Print the version (as ebranch 0.0.3 does).
+    Version,
 }
 
 /// Repositories to load.

@@ -1,8 +1,16 @@
 //! One module per subcommand.
 
+pub mod compat;
+pub mod followup;
+pub mod gap;
+pub mod issues;
 pub mod missing;
+pub mod plan;
 mod query;
+pub mod releases;
 mod repoclosure;
+pub mod request;
+pub mod status;
 
 use anyhow::Result;
 
@@ -11,9 +19,22 @@ use crate::cli::{Cli, Command};
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome> {
+    let global = &cli.global;
     match cli.command {
-        Command::Query(q) => query::run(q, &cli.global),
-        Command::Repoclosure(args) => repoclosure::run(args, &cli.global),
-        Command::Missing(args) => missing::run(args, &cli.global),
+        Command::Query(q) => query::run(q, global),
+        Command::Repoclosure(args) => repoclosure::run(args, global),
+        Command::Missing(args) => missing::run(args, global),
+        Command::Plan(args) => plan::run(args, global),
+        Command::Gap(args) => gap::run(args, global),
+        Command::Releases(args) => releases::run(args, global),
+        Command::Request(args) => request::run(args, global),
+        Command::Status(args) => status::run(args, global),
+        Command::FollowUp(args) => followup::run(args, global),
+        Command::Dependencies(args) => compat::run(args, global),
+        Command::Issues(args) => issues::run(args, global),
+        Command::Version => {
+            println!("{}", env!("CARGO_PKG_VERSION"));
+            Ok(Outcome::Clean)
+        }
     }
 }
