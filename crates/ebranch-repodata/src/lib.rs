@@ -2,6 +2,20 @@
 //! a local directory into a compact in-memory form, [`RepoData`], plus a
 //! binary cache of that form.
 //!
+//! What is read, and how it is normalised:
+//! - files are decompressed by their magic bytes (gzip, xz, zstd, bzip2 or
+//!   plain XML) on a second thread, and verified against the checksums in
+//!   repomd.xml; record types other than primary and filelists(-ext) are
+//!   ignored, so their files may be absent;
+//! - every string is interned once per repository ([`StringTable`]);
+//! - EVRs are text `E:V-R`, the epoch left out when empty or `0` and the
+//!   release when empty; unversioned dependencies have `evr = StrId(0)`;
+//! - requires on `rpmlib(...)` are dropped; rich dependencies (`(a or b)`)
+//!   are kept verbatim as the dependency name;
+//! - a package's files are those of filelists when filelists lists it,
+//!   otherwise primary's `<file>`s; directories and ghosts are kept;
+//! - a truncated or corrupt file is an error, never a short repository.
+//!
 //! Modules, one job each:
 //! - [`compression`]: open a file, decompressing by magic bytes;
 //! - [`checksum`]: verify files against repomd.xml checksums;

@@ -341,8 +341,11 @@ fn compression_is_chosen_by_magic_not_name() {
     xz.write_all(&xml).unwrap();
     let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::fast());
     bz.write_all(&xml).unwrap();
+    let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+    with_bom.extend_from_slice(&xml);
     let variants = [
         xml.clone(),
+        with_bom,
         xz.finish().unwrap(),
         bz.finish().unwrap(),
         zstd::encode_all(&xml[..], 3).unwrap(),
@@ -391,4 +394,30 @@ fn malformed_repomd() {
     let err = read_err(dir.path());
     assert!(matches!(err, RepodataError::MissingRecord { .. }), "{err}");
     assert_names(&err, &repomd);
+}
+
+#[test]
+fn filelists_ext_is_used_when_it_is_the_only_file_list() {
+    let dir = small_repo();
+    let path = record_path(dir.path(), "filelists");
+    let xml = String::from_utf8(gunzip(&std::fs::read(&path).unwrap())).unwrap();
+    let ext = xml
+        .replacen("<filelists ", "<filelists-ext ", 1)
+        .replace("</filelists>", "</filelists-ext>")
+        .replace("<file>", "<file hash=\"00\">");
+    replace_file(dir.path(), "filelists", &gzip(ext.as_bytes()));
+    let repomd = Repomd::path_in(dir.path());
+    let text = std::fs::read_to_string(&repomd).unwrap();
+    std::fs::write(
+        &repomd,
+        text.replace("type=\"filelists\"", "type=\"filelists-ext\""),
+    )
+    .unwrap();
+    let with_ext = read_repo(dir.path(), &ReadOptions::default()).unwrap();
+    assert!(with_ext.has_filelists);
+    let original = read_repo(&data(F25_SRC), &ReadOptions::default()).unwrap();
+    assert_eq!(with_ext.files.len(), original.files.len());
+    for p in 0..original.len() {
+        assert_eq!(files(&with_ext, p), files(&original, p));
+    }
 }
