@@ -15,6 +15,7 @@
 //!   (feedback arc sets), `weight` (which edges look optional) and `hint` (wording).
 //! - `render`: `chain`, `side_tag`, `json`, `dot` and `find_cycles`.
 
+mod buildroot;
 mod canon;
 mod cycles;
 mod error;
@@ -28,6 +29,7 @@ mod render;
 mod report;
 mod weight;
 
+pub use buildroot::buildroot_edges;
 pub use error::PlanError;
 pub use graph::{BuildGraph, Edge, EdgeKind, Unresolved};
 pub use model::{BreakHint, CycleGroup, Layer, Plan, PlanOptions};

@@ -1,16 +1,118 @@
 //! `ebranch gap`: the whole reference against the target.
 
-use anyhow::{Result, bail};
-use clap::Args;
+use std::fmt::Write as _;
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use ebranch_analysis::{GapEntry, Resolver, gap};
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
+use crate::output::emit;
+use crate::universe::{UniverseArgs, load_universe};
 
-/// Arguments (not implemented yet).
+/// Output formats of `gap`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GapFormat {
+    /// Totals and the top lists.
+    Text,
+    /// Every source: `source direct unresolvable transitive buildable-now needed-by`.
+    Tsv,
+    /// Every source, as JSON.
+    Json,
+}
+
+/// `ebranch gap`
 #[derive(Args, Debug)]
-pub struct GapArgs {}
+pub struct GapArgs {
+    #[command(flatten)]
+    pub universe: UniverseArgs,
+    /// Only these source packages (needed-by counts are then over these only).
+    #[arg(long, value_name = "PKG", num_args = 1..)]
+    pub only: Vec<String>,
+    /// Follow BuildRequires only (see `missing --help`).
+    #[arg(long)]
+    pub no_install_deps: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GapFormat::Text)]
+    pub format: GapFormat,
+    /// Entries in each top list of the text output.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
+}
 
 /// Runs the command.
-pub fn run(_args: GapArgs, _global: &GlobalArgs) -> Result<Outcome> {
-    bail!("not implemented yet")
+pub fn run(args: GapArgs, global: &GlobalArgs) -> Result<Outcome> {
+    let u = load_universe(&args.universe, global)?;
+    let mut resolver = Resolver::new(&u.pool, &u.roles);
+    let only = (!args.only.is_empty()).then_some(args.only.as_slice());
+    let report = gap(&mut resolver, only, !args.no_install_deps);
+    crate::timings::phase("gap computed");
+    let text = match args.format {
+        GapFormat::Tsv => {
+            let mut out = String::from(
+                "source\tdirect\tunresolvable\ttransitive\tbuildable-now\tneeded-by\n",
+            );
+            for e in &report.entries {
+                let _ = writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    e.source, e.direct, e.unresolvable, e.transitive, e.buildable_now, e.needed_by
+                );
+            }
+            out
+        }
+        GapFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&report)?;
+            s.push('\n');
+            s
+        }
+        GapFormat::Text => summary(&report.entries, args.top),
+    };
+    emit(args.output.as_deref(), &text)?;
+    Ok(if report.entries.iter().all(|e| e.buildable_now) {
+        Outcome::Clean
+    } else {
+        Outcome::Found
+    })
+}
+
+fn summary(entries: &[GapEntry], top: usize) -> String {
+    let mut out = String::new();
+    let buildable = entries.iter().filter(|e| e.buildable_now).count();
+    let unresolvable = entries.iter().filter(|e| e.unresolvable > 0).count();
+    let _ = writeln!(out, "{} source packages", entries.len());
+    let _ = writeln!(
+        out,
+        "  buildable now (every BuildRequires in the target): {buildable}"
+    );
+    let _ = writeln!(out, "  missing something: {}", entries.len() - buildable);
+    let _ = writeln!(out, "  with unresolvable BuildRequires: {unresolvable}");
+    let mut by_unblock: Vec<&GapEntry> = entries.iter().filter(|e| e.needed_by > 0).collect();
+    by_unblock.sort_by(|a, b| b.needed_by.cmp(&a.needed_by).then(a.source.cmp(&b.source)));
+    let _ = writeln!(
+        out,
+        "\nbranching these would unblock the most (sources whose closure contains them):"
+    );
+    for e in by_unblock.iter().take(top) {
+        let _ = writeln!(out, "  {:>7}  {}", e.needed_by, e.source);
+    }
+    let mut by_size: Vec<&GapEntry> = entries.iter().filter(|e| e.transitive > 0).collect();
+    by_size.sort_by(|a, b| {
+        b.transitive
+            .cmp(&a.transitive)
+            .then(a.source.cmp(&b.source))
+    });
+    let _ = writeln!(out, "\nlargest closures (sources to build first):");
+    for e in by_size.iter().take(top) {
+        let _ = writeln!(
+            out,
+            "  {:>7}  {} ({} direct)",
+            e.transitive, e.source, e.direct
+        );
+    }
+    out
 }

@@ -1,20 +1,137 @@
 //! `ebranch plan`: chain-build layers, cycles and bootstrap hints.
 
-use anyhow::{Result, bail};
-use clap::Args;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use ebranch_analysis::report_json;
+use ebranch_plan::{
+    Plan, PlanOptions, buildroot_edges, chain_build_string, graph_from_report, plan, plan_dot,
+    plan_json, side_tag_script,
+};
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
+use crate::commands::missing::compute;
+use crate::output::emit;
+use crate::universe::UniverseArgs;
+
+/// Output formats of `plan`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// The `fedpkg chain-build` string: `a b : c : d` (ebranch 0.0.3's form).
+    Chain,
+    /// A side-tag build script: request a side tag, build each layer, wait for the repo.
+    Script,
+    /// Layers, cycles with bootstrap hints, blocked packages.
+    Json,
+    /// A Graphviz graph with one cluster per layer.
+    Dot,
+}
 
 /// `ebranch plan`
 #[derive(Args, Debug)]
 pub struct PlanArgs {
-    /// A report file (from `ebranch missing --format json`) or source packages.
+    /// A report file (from `ebranch missing --format json`), or source packages whose
+    /// closure is computed first.
     #[arg(required = true, value_name = "REPORT|PKG")]
     pub inputs: Vec<String>,
+    #[command(flatten)]
+    pub universe: UniverseArgs,
+    /// With packages: follow BuildRequires only (see `missing --help`).
+    #[arg(long)]
+    pub no_install_deps: bool,
+    /// With packages: leave a source package out; repeatable.
+    #[arg(long, value_name = "PKG")]
+    pub skip: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PlanFormat::Chain)]
+    pub format: PlanFormat,
+    /// The branch the side-tag script builds for (default: `--target`, else `epel10`).
+    #[arg(long, value_name = "BRANCH")]
+    pub branch: Option<String>,
+    /// Elementary cycles listed per strongly connected component, at most.
+    #[arg(long, default_value_t = 100)]
+    pub max_cycles: usize,
+    /// Write the output to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 /// Runs the command.
-pub fn run(_args: PlanArgs, _global: &GlobalArgs) -> Result<Outcome> {
-    bail!("not implemented yet")
+pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
+    let report = match args.inputs.as_slice() {
+        [one] if Path::new(one).is_file() => read_report(Path::new(one))?,
+        packages => report_json(&compute(
+            packages,
+            &args.universe,
+            args.no_install_deps,
+            &args.skip,
+            global,
+        )?),
+    };
+    let graph = graph_from_report(&report).context("reading the report")?;
+    let graph = buildroot_edges(&graph);
+    let options = PlanOptions {
+        max_cycles_per_component: args.max_cycles,
+        ..PlanOptions::default()
+    };
+    let result = plan(&graph, &options);
+    explain(&result);
+    let text = match args.format {
+        PlanFormat::Chain => format!("{}\n", chain_build_string(&result)),
+        PlanFormat::Script => {
+            let branch = args
+                .branch
+                .clone()
+                .or_else(|| args.universe.target.clone())
+                .unwrap_or_else(|| "epel10".to_owned());
+            side_tag_script(&result, &branch)
+        }
+        PlanFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&plan_json(&result))?;
+            s.push('\n');
+            s
+        }
+        PlanFormat::Dot => plan_dot(&graph, &result),
+    };
+    emit(args.output.as_deref(), &text)?;
+    Ok(if result.cycles.is_empty() && result.blocked.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Found
+    })
+}
+
+/// Reads a report file, with an error naming it.
+pub fn read_report(path: &Path) -> Result<serde_json::Value> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read report {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("report {} is not valid JSON", path.display()))
+}
+
+/// Cycles and blocked packages, on stderr: what a packager must handle by hand.
+fn explain(result: &Plan) {
+    for (i, group) in result.cycles.iter().enumerate() {
+        eprintln!(
+            "cycle {}: {} (needs a bootstrap{})",
+            i + 1,
+            group.members.join(" "),
+            if group.truncated {
+                "; cycle list truncated"
+            } else {
+                ""
+            }
+        );
+        for hint in &group.break_edges {
+            eprintln!("  hint: {}", hint.hint);
+        }
+    }
+    for (name, deps) in &result.blocked {
+        eprintln!(
+            "blocked: {name} needs what nothing provides: {}",
+            deps.join(", ")
+        );
+    }
 }
