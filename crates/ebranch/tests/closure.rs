@@ -207,3 +207,35 @@ fn batch_oracle_agrees_with_the_shared_oracle() {
         assert_eq!(batch[root], single, "{root}");
     }
 }
+
+#[test]
+fn gap_counts_agree_with_each_closure() {
+    let u = debian();
+    let roots = draw(&source_names(&u.ref_src), 6, 99);
+    let cache = tempfile::tempdir().unwrap();
+    let flags = [
+        "--ref-repo",
+        u.ref_bin.as_str(),
+        "--ref-repo",
+        u.ref_src.as_str(),
+        "--target-repo",
+        u.target.as_str(),
+    ];
+    let mut args = vec!["gap", "--format", "tsv"];
+    args.extend(flags);
+    args.push("--only");
+    args.extend(roots.iter().map(String::as_str));
+    let out = ebranch(&args, cache.path());
+    let table = stdout(&out);
+    assert_eq!(table.lines().count(), roots.len() + 1, "{}", stderr(&out));
+    for line in table.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (root, transitive) = (cols[0], cols[3].parse::<usize>().unwrap());
+        let mut args = vec!["missing", root, "--format", "json"];
+        args.extend(flags);
+        let report: serde_json::Value =
+            serde_json::from_str(&stdout(&ebranch(&args, cache.path()))).unwrap();
+        let others = report.as_object().unwrap().len() - 1;
+        assert_eq!(transitive, others, "closure size of {root}");
+    }
+}

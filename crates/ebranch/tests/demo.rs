@@ -1,0 +1,205 @@
+//! The bundled demo universe (demo/, built with rpmbuild + createrepo_c) through the CLI.
+
+mod common;
+
+use common::*;
+
+/// `--ref-repo`/`--target-repo`/`--target-base-repo` flags for the demo repositories.
+fn demo_flags() -> Vec<String> {
+    let repos = repo_root().join("demo/repos");
+    let r = |name: &str| repos.join(name).to_string_lossy().into_owned();
+    vec![
+        "--ref-repo".into(),
+        r("rawhide"),
+        "--ref-repo".into(),
+        r("rawhide-source"),
+        "--target-repo".into(),
+        r("epel10"),
+        "--target-base-repo".into(),
+        r("centos-stream-10"),
+    ]
+}
+
+fn run(args: &[&str]) -> std::process::Output {
+    let cache = tempfile::tempdir().unwrap();
+    let mut all: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();
+    all.extend(demo_flags());
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    ebranch(&refs, cache.path())
+}
+
+#[test]
+fn b4_plan_is_the_talks_example() {
+    let out = run(&["plan", "python-b4"]);
+    assert_eq!(
+        stdout(&out),
+        "python-dkimpy python-patatt : python-b4\n",
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn missing_classifies_each_case() {
+    let out = run(&[
+        "missing",
+        "yamllint",
+        "python-joserfc",
+        "python-pyhanko",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(report["python-pathspec"]["class"], "update");
+    assert_eq!(report["python-cryptography"]["class"], "blocked-by-base");
+    assert_eq!(
+        report["python-pyhanko"]["build"]["UNKNOWN"][0],
+        "python3dist(pyhanko-certvalidator) >= 0.26"
+    );
+    assert_eq!(report["yamllint"]["root"], true);
+    // 0.0.3's shape: build maps provider source -> deps.
+    assert!(report["yamllint"]["build"]["python-pathspec"].is_array());
+}
+
+#[test]
+fn install_time_dependencies_are_followed_unless_turned_off() {
+    let with = run(&["missing", "python-pytest-httpx", "--format", "tsv"]);
+    let without = run(&[
+        "missing",
+        "python-pytest-httpx",
+        "--format",
+        "tsv",
+        "--no-install-deps",
+    ]);
+    assert!(
+        stdout(&with).contains("python-httpcore\tpython-httpx\t"),
+        "{}",
+        stdout(&with)
+    );
+    assert!(
+        !stdout(&without).contains("python-httpcore"),
+        "{}",
+        stdout(&without)
+    );
+}
+
+#[test]
+fn alternatives_are_reported() {
+    let out = run(&["missing", "python-aiosmtplib", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let alt = &report["python-aiosmtplib"]["alternatives"]["smtpdaemon"];
+    assert!(
+        alt["chosen"].as_str().unwrap().starts_with("exim-"),
+        "{alt}"
+    );
+    assert!(
+        alt["others"][0].as_str().unwrap().starts_with("opensmtpd-"),
+        "{alt}"
+    );
+}
+
+#[test]
+fn cycles_are_reported_with_a_bootstrap_hint_not_dropped() {
+    let out = run(&["plan", "python-pytest-rerunfailures", "--format", "json"]);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let text = plan.to_string();
+    assert!(text.contains("python-sphinx-issues"), "{text}");
+    assert!(stderr(&out).contains("hint:"), "{}", stderr(&out));
+    let chain = run(&["plan", "python-pytest-rerunfailures"]);
+    let chain = stdout(&chain);
+    assert!(
+        chain.contains("python-pytest-rerunfailures") && chain.contains("python-sphinx-issues"),
+        "{chain}"
+    );
+}
+
+#[test]
+fn skip_leaves_a_package_out() {
+    let out = run(&["plan", "python-b4", "--skip", "python-dkimpy"]);
+    assert_eq!(
+        stdout(&out),
+        "python-patatt : python-b4\n",
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn report_written_atomically_and_read_back_by_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b4.json");
+    let out = run(&[
+        "missing",
+        "python-b4",
+        "--format",
+        "json",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(stdout(&out), "");
+    let cache = tempfile::tempdir().unwrap();
+    let plan = ebranch(&["plan", file.to_str().unwrap()], cache.path());
+    assert_eq!(stdout(&plan), "python-dkimpy python-patatt : python-b4\n");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "no temporary files left");
+}
+
+#[test]
+fn queries_on_the_demo() {
+    let cache = tempfile::tempdir().unwrap();
+    let repos = repo_root().join("demo/repos");
+    let raw = repos.join("rawhide").to_string_lossy().into_owned();
+    let src = repos.join("rawhide-source").to_string_lossy().into_owned();
+    let out = ebranch(
+        &["query", "build-reqs", "python-b4", "--repo", &src],
+        cache.path(),
+    );
+    assert!(
+        stdout(&out).contains("python3dist(patatt)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ebranch(
+        &[
+            "query",
+            "whatprovides",
+            "python3dist(dkimpy) >= 1.0.5",
+            "--repo",
+            &raw,
+        ],
+        cache.path(),
+    );
+    assert!(
+        stdout(&out).starts_with("python3-dkimpy-"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ebranch(
+        &["query", "subpkgs", "python-dkimpy", "--repo", &raw],
+        cache.path(),
+    );
+    assert!(
+        stdout(&out).starts_with("python3-dkimpy-"),
+        "{}",
+        stderr(&out)
+    );
+    let out = ebranch(
+        &[
+            "query",
+            "whatrequires",
+            "python3dist(dkimpy)",
+            "--repo",
+            &src,
+        ],
+        cache.path(),
+    );
+    assert!(stdout(&out).contains("python-b4-"), "{}", stderr(&out));
+    let out = ebranch(
+        &["query", "info", "python-b4", "--repo", &src, "--json"],
+        cache.path(),
+    );
+    let info: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(info[0]["arch"], "src");
+}
