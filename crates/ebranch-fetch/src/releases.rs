@@ -38,7 +38,15 @@ impl Releases {
             None => Releases::default_user_file().filter(|p| p.is_file()),
         };
         if let Some(path) = path {
-            releases.merge(read_release_file(&path)?)?;
+            let mut added = read_release_file(&path)?;
+            let base = path
+                .parent()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+                .unwrap_or_default();
+            for release in &mut added {
+                anchor_local_paths(release, &base);
+            }
+            releases.merge(added)?;
         }
         Ok(releases)
     }
@@ -189,5 +197,22 @@ impl Releases {
             self.check_cycle(root, include, path)?;
         }
         Ok(())
+    }
+}
+
+/// Makes relative `file://` base URLs of a user file relative to that file's directory,
+/// so a releases file next to some repositories works from any working directory.
+fn anchor_local_paths(release: &mut Release, base: &Path) {
+    for repo in &mut release.repos {
+        if let RepoSource::Baseurl(urls) = &mut repo.source {
+            for url in urls.iter_mut() {
+                if let Some(rest) = url.strip_prefix("file://")
+                    && !rest.starts_with('/')
+                    && !rest.starts_with("localhost/")
+                {
+                    *url = format!("file://{}", base.join(rest).display());
+                }
+            }
+        }
     }
 }

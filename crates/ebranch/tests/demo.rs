@@ -203,3 +203,32 @@ fn queries_on_the_demo() {
     let info: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(info[0]["arch"], "src");
 }
+
+#[test]
+fn named_demo_releases_work_offline_from_any_directory() {
+    let cache = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let config = repo_root().join("demo/releases.toml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ebranch"))
+        .current_dir(elsewhere.path())
+        .arg("--config")
+        .arg(&config)
+        .args([
+            "plan",
+            "python-b4",
+            "--reference",
+            "demo-rawhide",
+            "--target",
+            "demo-epel10",
+        ])
+        .args(["--offline", "--cache-dir"])
+        .arg(cache.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&out),
+        "python-dkimpy python-patatt : python-b4\n",
+        "{}",
+        stderr(&out)
+    );
+}
