@@ -2,7 +2,7 @@
 """Runs ebranch and libsolv (../shared/tools/solv_oracle.py) on the same data in one run and
 prints wall time, peak memory and their ratios.
 
-  bench/bench.py [--runs N] [--ebranch PATH] [repoclosure]
+  bench/bench.py [--runs N] [--ebranch PATH] [repoclosure] [closure] [gap]
 
 Wall time and peak RSS come from os.wait4 of each child process (median of N runs).
 `cold` runs ebranch with an empty index cache; `warm` with the cache it left behind.
@@ -69,6 +69,47 @@ def bench_repoclosure(ebranch, runs):
     return "repoclosure: sid-src (42,990 sources) vs bookworm-bin (63,440 binaries)", rows
 
 
+def debian_universe_flags():
+    d = os.path.join(DATA, "debian-rpmmd")
+    return (os.path.join(d, "sid-bin"), os.path.join(d, "sid-src"), os.path.join(d, "bookworm-bin"))
+
+
+def bench_closure(ebranch, runs, root="meson"):
+    ref_bin, ref_src, target = debian_universe_flags()
+    cache = tempfile.mkdtemp(prefix="ebranch-bench-")
+
+    def ours():
+        return [ebranch, "missing", root, "--ref-repo", ref_bin, "--ref-repo", ref_src,
+                "--target-repo", target, "--format", "tsv", "--arch", "x86_64",
+                "--cache-dir", cache]
+
+    rows = [("libsolv (solv_oracle.py closure)",) + median_of(runs, lambda: [
+        "/usr/bin/python3", ORACLE, "closure", "--ref-bin", ref_bin, "--ref-src", ref_src,
+        "--target", target, root])]
+    measure(ours())  # warm the cache
+    rows.append(("ebranch missing, warm cache",) + median_of(runs, ours))
+    shutil.rmtree(cache, ignore_errors=True)
+    return "one-root closure (%s): sid (reference) to bookworm (target), install deps followed" % root, rows
+
+
+def bench_gap(ebranch, runs):
+    ref_bin, ref_src, target = debian_universe_flags()
+    cache = tempfile.mkdtemp(prefix="ebranch-bench-")
+
+    def ours():
+        return [ebranch, "gap", "--ref-repo", ref_bin, "--ref-repo", ref_src,
+                "--target-repo", target, "--format", "tsv", "--arch", "x86_64",
+                "--cache-dir", cache]
+
+    rows = [("libsolv, ONE root (solv_oracle.py closure meson)",) + median_of(runs, lambda: [
+        "/usr/bin/python3", ORACLE, "closure", "--ref-bin", ref_bin, "--ref-src", ref_src,
+        "--target", target, "meson"])]
+    measure(ours())
+    rows.append(("ebranch gap, ALL 41,653 sources, warm",) + median_of(runs, ours))
+    shutil.rmtree(cache, ignore_errors=True)
+    return "gap: every sid source's closure against bookworm", rows
+
+
 def report(title, rows):
     base_wall, base_mem = rows[0][1], rows[0][2]
     print(title)
@@ -81,13 +122,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--ebranch", default=os.path.join(ROOT, "target", "release", "ebranch"))
-    ap.add_argument("which", nargs="*", default=["repoclosure"])
+    ap.add_argument("which", nargs="*", default=["repoclosure", "closure", "gap"])
     args = ap.parse_args()
     if not os.path.exists(args.ebranch):
         sys.exit("build first: cargo build --release (looked for %s)" % args.ebranch)
-    benches = {"repoclosure": bench_repoclosure}
+    benches = {"repoclosure": bench_repoclosure, "closure": bench_closure, "gap": bench_gap}
     for name in args.which:
         report(*benches[name](args.ebranch, args.runs))
+        print()
 
 
 if __name__ == "__main__":
