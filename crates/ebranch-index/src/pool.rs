@@ -94,7 +94,10 @@ impl Pool {
     /// Builds the pool from repositories, in order; packages of arches outside `arches` and
     /// source packages are kept (they can be queried) but never provide.
     pub fn new(inputs: Vec<RepoInput>, arches: ArchSet) -> Result<Pool, IndexError> {
-        let mut strings = StringTable::new();
+        // Sized for the worst case (no string shared), so the table never rehashes.
+        let total_strings: usize = inputs.iter().map(|i| i.data.strings.len()).sum();
+        let total_bytes: usize = inputs.iter().map(|i| i.data.strings.arena_len()).sum();
+        let mut strings = StringTable::with_capacity(total_strings, total_bytes);
         let mut repos = Vec::with_capacity(inputs.len());
         let mut first_pkg = 0u32;
         for input in inputs {
@@ -129,6 +132,8 @@ impl Pool {
         let mut source_pairs = Vec::with_capacity(n_pkgs as usize);
         let mut source_names = Vec::with_capacity(n_pkgs as usize);
         for slot in &repos {
+            // Many binaries share one `sourcerpm`: derive each source name once.
+            let mut source_of_srpm: rustc_hash::FxHashMap<u32, NameId> = Default::default();
             for (local, pkg) in slot.data.packages.iter().enumerate() {
                 let id = PkgId(slot.first_pkg + local as u32);
                 let name = slot.remap[pkg.name.0 as usize];
@@ -137,7 +142,9 @@ impl Pool {
                 let source = if srpm.is_empty() {
                     name
                 } else {
-                    NameId(strings.intern(source_name_of_rpm(srpm)).0)
+                    *source_of_srpm
+                        .entry(pkg.sourcerpm.0)
+                        .or_insert_with(|| NameId(strings.intern(source_name_of_rpm(srpm)).0))
                 };
                 source_names.push(source);
                 if !is_source_arch(slot.data.str(pkg.arch)) {

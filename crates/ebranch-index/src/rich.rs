@@ -1,6 +1,6 @@
 //! Rich (boolean) dependencies of the pool, parsed once at build time.
 
-use ebranch_repodata::{DepKind, StringTable};
+use ebranch_repodata::{DepKind, StrId, StringTable};
 use ebranch_rpm::{Dep, Flags, Requirement, parse_rich};
 use rustc_hash::FxHashMap;
 
@@ -91,6 +91,11 @@ pub struct RichTable {
 
 impl RichTable {
     /// Parses every distinct rich dependency of every package of every repository.
+    ///
+    /// Package names, provides, paths and EVRs never start with `(`, so every string of a
+    /// repository that does is the text of a rich dependency: the string tables are
+    /// scanned rather than every dependency. Only when one fails to parse are the
+    /// dependencies searched, to name the package in the error.
     pub(crate) fn build(
         strings: &mut StringTable,
         repos: &[RepoSlot],
@@ -98,33 +103,35 @@ impl RichTable {
         let mut entries = FxHashMap::default();
         for slot in repos {
             let data = &slot.data;
-            for local in 0..data.packages.len() {
-                for kind in DepKind::ALL {
-                    for dep in data.deps(local, kind) {
-                        if dep.flags != 0 {
-                            continue;
-                        }
-                        let text = data.str(dep.name);
-                        if !text.starts_with('(') {
-                            continue;
-                        }
-                        let global = slot.remap[dep.name.0 as usize];
-                        if entries.contains_key(&global) {
-                            continue;
-                        }
-                        let parsed =
-                            parse_rich(text).map_err(|source| IndexError::BadDependency {
+            for local in 0..data.strings.len() {
+                let local = StrId(local as u32);
+                let text = data.strings.get(local);
+                if !text.starts_with('(') {
+                    continue;
+                }
+                let global = slot.remap[local.0 as usize];
+                if entries.contains_key(&global) {
+                    continue;
+                }
+                let parsed = match parse_rich(text) {
+                    Ok(parsed) => parsed,
+                    Err(source) => match user_of(data, local) {
+                        Some(package) => {
+                            return Err(IndexError::BadDependency {
                                 repo: slot.label.clone(),
-                                package: package_label(data, local),
+                                package,
                                 dep: text.to_owned(),
                                 source: Box::new(source),
-                            })?;
-                        let node = RichNode::from_requirement(&parsed, &mut |name| {
-                            Some(NameId(strings.intern(name).0))
-                        });
-                        entries.insert(global, RichEntry { parsed, node });
-                    }
-                }
+                            });
+                        }
+                        // Not used as a dependency name after all: nothing to evaluate.
+                        None => continue,
+                    },
+                };
+                let node = RichNode::from_requirement(&parsed, &mut |name| {
+                    Some(NameId(strings.intern(name).0))
+                });
+                entries.insert(global, RichEntry { parsed, node });
             }
         }
         Ok(RichTable { entries })
@@ -144,6 +151,17 @@ impl RichTable {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
+}
+
+/// The first package with an unversioned dependency named `name`, as `name-evr.arch`.
+fn user_of(data: &ebranch_repodata::RepoData, name: StrId) -> Option<String> {
+    (0..data.packages.len()).find_map(|local| {
+        DepKind::ALL
+            .iter()
+            .flat_map(|kind| data.deps(local, *kind))
+            .any(|dep| dep.name == name && dep.flags == 0)
+            .then(|| package_label(data, local))
+    })
 }
 
 /// `name-evr.arch` of a package of one repository, for messages.
