@@ -40,6 +40,17 @@ pub fn write_atomically(path: &std::path::Path, text: &[u8]) -> anyhow::Result<(
     tmp.write_all(text)
         .and_then(|()| tmp.as_file().sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
+    // Keep the permissions of the file being replaced; a new file gets 0644 rather than
+    // the temporary file's private mode.
+    let permissions = match std::fs::metadata(path) {
+        Ok(meta) => Some(meta.permissions()),
+        Err(_) => default_permissions(),
+    };
+    if let Some(permissions) = permissions {
+        tmp.as_file()
+            .set_permissions(permissions)
+            .with_context(|| format!("cannot set the permissions of {}", path.display()))?;
+    }
     tmp.persist(path)
         .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
@@ -57,4 +68,17 @@ pub fn emit(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The mode of a new output file: 0644, what `File::create` gives under the usual umask
+/// 022 (the temporary file itself is private, 0600).
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
 }

@@ -232,3 +232,28 @@ fn named_demo_releases_work_offline_from_any_directory() {
         stderr(&out)
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn rewriting_an_output_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b4.json");
+    std::fs::write(&file, "{}").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    run(&[
+        "missing",
+        "python-b4",
+        "--format",
+        "json",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("python-dkimpy")
+    );
+}
