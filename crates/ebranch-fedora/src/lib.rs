@@ -12,7 +12,9 @@
 //! - texts: [`templates`]
 //! - the report file: [`report`]
 //! - flows: [`request`] (one request), [`batch`] (a whole report), [`status`] (refresh
-//!   and remaining plan, layered by [`layers`]), [`followup`] (stalled requests)
+//!   and statuses), [`followup`] (stalled requests)
+//! - with the `fake` feature: `fake`, stateful loopback fakes of the three services
+//!   (tests and the `fake-services` example)
 
 pub mod batch;
 pub mod bodhi;
@@ -22,7 +24,6 @@ pub mod dry_run;
 pub mod followup;
 pub mod http;
 pub mod keys;
-pub mod layers;
 pub mod pagure;
 pub mod report;
 pub mod request;
@@ -34,5 +35,7 @@ pub mod time;
 pub mod transport;
 pub mod url;
 
+#[cfg(feature = "fake")]
+pub mod fake;
 #[cfg(test)]
 mod fakes;

@@ -1,7 +1,6 @@
 //! `ebranch status FILE`: refresh where each package stands (branched, built, testing,
-//! stable; request open, closed or stalled), and plan what is still missing.
-
-use std::collections::{BTreeMap, BTreeSet};
+//! stable; request open, closed or stalled). [`State::is_done`] tells which packages the
+//! remaining plan can leave out (the CLI plans with `ebranch-plan`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -10,8 +9,7 @@ use crate::bodhi::{BodhiError, best_update, release_for_branch};
 use crate::branch::Branch;
 use crate::bugzilla::BugzillaError;
 use crate::followup::assess;
-use crate::layers::{Plan, layer};
-use crate::report::{Class, Report, UNKNOWN};
+use crate::report::{Class, Report};
 use crate::services::Services;
 use crate::time::Timestamp;
 
@@ -305,33 +303,6 @@ fn probe(
     })
 }
 
-/// The plan for what is still missing, from the report's build edges and the `status`
-/// (or `class`) of each entry. Packages that are done are treated as available.
-pub fn remaining_plan(report: &Report) -> Plan {
-    let done = |name: &str| -> bool {
-        let Some(entry) = report.packages.get(name) else {
-            return false;
-        };
-        if entry.skip() || entry.class() == Some(Class::Available) {
-            return true;
-        }
-        entry
-            .status()
-            .and_then(|s| serde_json::from_value::<PackageStatus>(s.clone()).ok())
-            .is_some_and(|s| s.state.is_done())
-    };
-    let nodes: BTreeSet<String> = report
-        .names()
-        .filter(|n| !done(n))
-        .map(str::to_string)
-        .collect();
-    let deps: BTreeMap<String, Vec<String>> = nodes
-        .iter()
-        .map(|n| (n.clone(), report.packages[n].build_providers()))
-        .collect();
-    layer(&nodes, &deps, UNKNOWN)
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -340,7 +311,7 @@ mod tests {
     use crate::fakes::{MemBodhi, MemBugzilla, MemDistGit, services};
 
     #[test]
-    fn refresh_then_plan_what_is_missing() {
+    fn refresh_every_state() {
         let mut dg = MemDistGit::default();
         dg.package("stable", &["rawhide", "epel10"]);
         dg.package("testing", &["rawhide", "epel10"]);
@@ -411,31 +382,5 @@ mod tests {
         assert_eq!(written["state"], "testing");
         assert_eq!(written["update"]["alias"], "U2");
         assert_eq!(written["checked"], "2025-03-12T00:00:00Z");
-
-        let plan = remaining_plan(&report);
-        let layers: Vec<Vec<Vec<&str>>> = plan
-            .layers
-            .iter()
-            .map(|l| {
-                l.iter()
-                    .map(|g| g.iter().map(String::as_str).collect())
-                    .collect()
-            })
-            .collect();
-        assert_eq!(
-            layers,
-            vec![
-                vec![
-                    vec!["gone"],
-                    vec!["missing"],
-                    vec!["nodg"],
-                    vec!["stalled"],
-                    vec!["testing"]
-                ],
-                vec![vec!["branched"], vec!["requested"]],
-                vec![vec!["top"]],
-            ]
-        );
-        assert_eq!(plan.unresolved, vec!["missing"]);
     }
 }

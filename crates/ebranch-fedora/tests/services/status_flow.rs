@@ -3,13 +3,13 @@
 use ebranch_fedora::batch::{BatchOptions, request_batch};
 use ebranch_fedora::branch::Branch;
 use ebranch_fedora::report::Report;
-use ebranch_fedora::status::{RequestState, State, StatusOptions, refresh_status, remaining_plan};
+use ebranch_fedora::status::{RequestState, State, StatusOptions, refresh_status};
 use ebranch_fedora::time::Timestamp;
 
 use crate::batch_flow::{World, write_report};
 
 #[test]
-fn status_after_a_batch_and_the_remaining_layers() {
+fn status_after_a_batch() {
     let world = World::start();
     let dir = tempfile::tempdir().unwrap();
     let path = write_report(dir.path());
@@ -48,25 +48,4 @@ fn status_after_a_batch_and_the_remaining_layers() {
         saved.packages["python-testing"].status().unwrap()["update"]["status"],
         "testing"
     );
-
-    let plan = remaining_plan(&saved);
-    let layers: Vec<Vec<Vec<String>>> = plan.layers;
-    assert_eq!(
-        layers,
-        vec![
-            vec![
-                vec!["python-branched".to_string()],
-                vec!["python-lib-b".to_string()],
-                vec!["python-lib-c".to_string()],
-                vec!["python-retired".to_string()],
-                vec!["python-testing".to_string()],
-            ],
-            vec![
-                vec!["python-lib-a".to_string()],
-                vec!["python-open".to_string()]
-            ],
-            vec![vec!["python-app".to_string()]],
-        ]
-    );
-    assert_eq!(plan.unresolved, vec!["python-app".to_string()]);
 }

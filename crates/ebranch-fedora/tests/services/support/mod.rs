@@ -1,8 +1,7 @@
-//! Test support: a loopback HTTP server and stateful fakes of the Fedora services.
+//! Test support: the loopback server and stateful fakes of the Fedora services (the
+//! crate's `fake` module), and real clients pointed at them.
 
-pub mod bugzilla;
-pub mod distgit_bodhi;
-pub mod server;
+pub use ebranch_fedora::fake::{bugzilla, distgit_bodhi, server};
 
 use std::sync::Arc;
 

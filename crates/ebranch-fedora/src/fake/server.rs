@@ -1,9 +1,10 @@
-//! A small HTTP/1.1 server on 127.0.0.1 for tests. A handler answers declared requests;
-//! anything it does not declare is answered 500 and fails the test when the server drops.
+//! A small HTTP/1.1 server on 127.0.0.1. A handler answers declared requests; anything it
+//! does not declare is answered 500, printed on stderr, and fails the test when the server
+//! drops (unless the server was told to keep going, as the `fake-services` example is).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -12,11 +13,15 @@ use std::time::Duration;
 /// A request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
+    /// `GET`, `POST`, `PUT`.
     pub method: String,
+    /// The path, percent-decoded.
     pub path: String,
     /// Decoded query pairs, in order.
     pub query: Vec<(String, String)>,
+    /// Headers, names lower-cased.
     pub headers: BTreeMap<String, String>,
+    /// The body as text.
     pub body: String,
 }
 
@@ -43,12 +48,16 @@ impl Seen {
 
 /// A response to send.
 pub struct Reply {
+    /// HTTP status.
     pub status: u16,
+    /// Body.
     pub body: String,
+    /// `Content-Type`.
     pub content_type: &'static str,
 }
 
 impl Reply {
+    /// A JSON reply.
     pub fn json(status: u16, body: serde_json::Value) -> Self {
         Self {
             status,
@@ -57,6 +66,7 @@ impl Reply {
         }
     }
 
+    /// A plain-text reply.
     pub fn text(status: u16, body: &str) -> Self {
         Self {
             status,
@@ -69,7 +79,9 @@ impl Reply {
 /// `Some(reply)` for a declared request, `None` for anything else.
 pub type Handler = dyn Fn(&Seen) -> Option<Reply> + Send + Sync;
 
+/// The server: one thread, one request per connection, on a loopback address only.
 pub struct FakeServer {
+    /// `http://127.0.0.1:PORT`.
     pub base: String,
     log: Arc<Mutex<Vec<Seen>>>,
     undeclared: Arc<Mutex<Vec<String>>>,
@@ -79,9 +91,16 @@ pub struct FakeServer {
 }
 
 impl FakeServer {
+    /// Serve `handler` on a free port of 127.0.0.1.
     pub fn start(handler: Arc<Handler>) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
-        let addr = listener.local_addr().unwrap();
+        Self::start_on(0, handler).expect("bind loopback")
+    }
+
+    /// Serve `handler` on 127.0.0.1:`port` (0 = a free port). Only the loopback address is
+    /// ever bound.
+    pub fn start_on(port: u16, handler: Arc<Handler>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        let addr = listener.local_addr()?;
         let log = Arc::new(Mutex::new(Vec::new()));
         let undeclared = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -97,14 +116,33 @@ impl FakeServer {
                 }
             })
         };
-        Self {
+        Ok(Self {
             base: format!("http://{addr}"),
             log,
             undeclared,
             stop,
             thread: Some(thread),
             addr,
+        })
+    }
+
+    /// The port listened on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Undeclared requests seen so far (`METHOD /path?query`).
+    pub fn undeclared(&self) -> Vec<String> {
+        self.undeclared.lock().unwrap().clone()
+    }
+
+    /// Serve until the process ends (for a stand-alone fake); undeclared requests are only
+    /// printed.
+    pub fn serve_forever(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
+        self.undeclared.lock().unwrap().clear();
     }
 
     /// Every request seen so far.
@@ -154,12 +192,9 @@ fn serve(
     };
     log.lock().unwrap().push(seen.clone());
     let reply = handler(&seen).unwrap_or_else(|| {
-        undeclared.lock().unwrap().push(format!(
-            "{} {}{}",
-            seen.method,
-            seen.path,
-            query_text(&seen)
-        ));
+        let what = format!("{} {}{}", seen.method, seen.path, query_text(&seen));
+        eprintln!("fake server: undeclared request {what}");
+        undeclared.lock().unwrap().push(what);
         Reply::text(500, "undeclared request")
     });
     // One request per connection keeps the server single-threaded and simple.

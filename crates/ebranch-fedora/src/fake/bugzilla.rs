@@ -9,26 +9,45 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 
 use super::server::{FakeServer, Reply, Seen};
+use crate::time::Timestamp;
 
+/// The only API key the fake accepts.
 pub const KEY: &str = "fake-api-key-0123456789";
+/// The login of whoever holds [`KEY`]: reporter of the bugs filed through the fake.
 pub const REPORTER: &str = "requester@example.com";
 
+/// A bug as the fake stores it.
 #[derive(Clone, Debug)]
 pub struct FakeBug {
+    /// Number.
     pub id: u64,
+    /// Product.
     pub product: String,
+    /// Component.
     pub component: String,
+    /// Version.
     pub version: String,
+    /// Summary.
     pub summary: String,
+    /// Status (`NEW`, `ASSIGNED`, `CLOSED`).
     pub status: String,
+    /// Resolution when closed.
     pub resolution: String,
+    /// Reporter's login.
     pub creator: String,
+    /// Assignee's login.
     pub assigned_to: String,
+    /// When it was filed (Bugzilla's `YYYY-MM-DDTHH:MM:SSZ`).
     pub creation_time: String,
+    /// Bugs it depends on.
     pub depends_on: BTreeSet<u64>,
+    /// Bugs it blocks.
     pub blocks: BTreeSet<u64>,
+    /// Flags as Bugzilla shows them.
     pub flags: Vec<Value>,
-    pub comments: Vec<(String, String, String)>, // creator, time, text
+    /// Comments: creator, time, text; the description first.
+    pub comments: Vec<(String, String, String)>,
+    /// Alias, e.g. a tracker's.
     pub alias: Option<String>,
 }
 
@@ -46,25 +65,30 @@ impl FakeBug {
     }
 }
 
+/// Everything the fake Bugzilla knows.
 #[derive(Default)]
 pub struct BzState {
+    /// Product → its components.
     pub components: BTreeMap<String, BTreeSet<String>>,
+    /// The bugs.
     pub bugs: BTreeMap<u64, FakeBug>,
+    /// The number the next bug gets.
     pub next_id: u64,
     /// The clock used for creation times and comments.
     pub now: String,
+    /// Use the real clock instead of `now`.
+    pub real_clock: bool,
+    /// Days added to the clock (the `fake-services` example's `POST /_fake/clock`).
+    pub offset_days: i64,
     /// Components whose next create answers HTTP 500 (after which the bug does NOT exist).
     pub fail_create: BTreeSet<String>,
 }
 
-pub struct FakeBugzilla {
-    pub state: Arc<Mutex<BzState>>,
-    pub server: FakeServer,
-}
-
-impl FakeBugzilla {
-    /// Components in `Fedora EPEL`; every one is also in `Fedora`, plus `fedora_only`.
-    pub fn start(epel: &[&str], fedora_only: &[&str]) -> Self {
+impl BzState {
+    /// The state [`FakeBugzilla::start`] begins with: components in `Fedora EPEL`
+    /// (`epel`), in `Fedora` (all of them plus `fedora_only`), a tracker product, bug
+    /// numbers from 2300001 and the clock at 2025-03-01T12:00:00Z.
+    pub fn new(epel: &[&str], fedora_only: &[&str]) -> Self {
         let mut state = BzState {
             next_id: 2_300_001,
             now: "2025-03-01T12:00:00Z".into(),
@@ -84,7 +108,35 @@ impl FakeBugzilla {
             "Fedora EPEL Trackers".into(),
             ["tracker".to_string()].into(),
         );
-        let state = Arc::new(Mutex::new(state));
+        state
+    }
+
+    /// The current time of the fake.
+    pub fn now(&self) -> String {
+        let base = if self.real_clock {
+            Timestamp::now()
+        } else {
+            match Timestamp::parse(&self.now) {
+                Some(t) => t,
+                None => return self.now.clone(),
+            }
+        };
+        base.plus_days(self.offset_days).to_string()
+    }
+}
+
+/// A fake Bugzilla on its own loopback server.
+pub struct FakeBugzilla {
+    /// Its state, shared with the server thread.
+    pub state: Arc<Mutex<BzState>>,
+    /// The server.
+    pub server: FakeServer,
+}
+
+impl FakeBugzilla {
+    /// Components in `Fedora EPEL`; every one is also in `Fedora`, plus `fedora_only`.
+    pub fn start(epel: &[&str], fedora_only: &[&str]) -> Self {
+        let state = Arc::new(Mutex::new(BzState::new(epel, fedora_only)));
         let handler_state = state.clone();
         let server = FakeServer::start(Arc::new(move |seen: &Seen| handle(&handler_state, seen)));
         Self { state, server }
@@ -95,10 +147,12 @@ impl FakeBugzilla {
         self.state.lock().unwrap().bugs.insert(bug.id, bug);
     }
 
+    /// Bug `id` as stored now (panics if there is none).
     pub fn bug(&self, id: u64) -> FakeBug {
         self.state.lock().unwrap().bugs[&id].clone()
     }
 
+    /// Set the fake's clock.
     pub fn set_now(&self, now: &str) {
         self.state.lock().unwrap().now = now.into();
     }
@@ -143,7 +197,8 @@ fn error(status: u16, code: i64, message: &str) -> Reply {
     )
 }
 
-fn handle(state: &Mutex<BzState>, seen: &Seen) -> Option<Reply> {
+/// Answer one request to `/rest/…`; `None` for anything the fake does not declare.
+pub fn handle(state: &Mutex<BzState>, seen: &Seen) -> Option<Reply> {
     if !seen.path.starts_with("/rest/") {
         return None;
     }
@@ -332,7 +387,7 @@ fn create(st: &mut BzState, body: &Value) -> Reply {
     };
     let id = st.next_id;
     st.next_id += 1;
-    let now = st.now.clone();
+    let now = st.now();
     let bug = FakeBug {
         id,
         product,
@@ -355,7 +410,7 @@ fn create(st: &mut BzState, body: &Value) -> Reply {
 }
 
 fn update(st: &mut BzState, id: u64, body: &Value) -> Option<Reply> {
-    let now = st.now.clone();
+    let now = st.now();
     let Some(bug) = st.bugs.get_mut(&id) else {
         return Some(error(404, 101, &format!("Bug #{id} does not exist.")));
     };

@@ -1,5 +1,7 @@
-//! Fakes of dist-git (Pagure API) and Bodhi that answer only for packages the test
-//! declared, in the services' documented shapes.
+//! Fakes of dist-git (Pagure API) and Bodhi in the services' documented shapes. Strict
+//! (the default) they answer only for packages the test declared; lenient (the
+//! `fake-services` example) they treat other packages as unknown to dist-git and without
+//! updates.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -11,13 +13,20 @@ use super::server::{FakeServer, Reply, Seen};
 /// dist-git: declared packages with branches; `missing` ones answer ENOPROJECT.
 #[derive(Default, Clone)]
 pub struct DistGitWorld {
+    /// Package → its branches.
     pub packages: BTreeMap<String, Vec<String>>,
+    /// Packages that answer "Project not found".
     pub missing: BTreeSet<String>,
+    /// (package, branch) pairs holding `dead.package`.
     pub retired: BTreeSet<(String, String)>,
+    /// Package → its main admin.
     pub owners: BTreeMap<String, String>,
+    /// Undeclared packages answer "Project not found" instead of failing the test.
+    pub lenient: bool,
 }
 
 impl DistGitWorld {
+    /// Declare `name` with `branches` (its owner is `NAME-owner`).
     pub fn package(mut self, name: &str, branches: &[&str]) -> Self {
         self.packages.insert(
             name.into(),
@@ -27,24 +36,29 @@ impl DistGitWorld {
         self
     }
 
+    /// Declare `name` as not in dist-git.
     pub fn missing(mut self, name: &str) -> Self {
         self.missing.insert(name.into());
         self
     }
 
+    /// Declare `branch` of `name` retired.
     pub fn retired(mut self, name: &str, branch: &str) -> Self {
         self.retired.insert((name.into(), branch.into()));
         self
     }
 
+    /// Serve this world on its own loopback server.
     pub fn start(self) -> FakeServer {
         FakeServer::start(Arc::new(move |seen: &Seen| self.handle(seen)))
     }
 
-    fn handle(&self, seen: &Seen) -> Option<Reply> {
+    /// Answer one request; `None` for anything undeclared.
+    pub fn handle(&self, seen: &Seen) -> Option<Reply> {
         if seen.method != "GET" {
             return None;
         }
+        let known = |pkg: &str| self.packages.contains_key(pkg);
         let parts: Vec<&str> = seen.path.trim_start_matches('/').split('/').collect();
         let not_found = || {
             Reply::json(
@@ -54,7 +68,7 @@ impl DistGitWorld {
         };
         match parts.as_slice() {
             ["api", "0", "rpms", pkg, "git", "branches"] => {
-                if self.missing.contains(*pkg) {
+                if self.missing.contains(*pkg) || (self.lenient && !known(pkg)) {
                     return Some(not_found());
                 }
                 let branches = self.packages.get(*pkg)?;
@@ -64,6 +78,9 @@ impl DistGitWorld {
                 ))
             }
             ["rpms", pkg, "raw", branch, "f", "dead.package"] => {
+                if self.lenient && !known(pkg) {
+                    return Some(Reply::text(404, "<html>Not found</html>"));
+                }
                 self.packages.get(*pkg)?;
                 Some(
                     if self
@@ -77,7 +94,7 @@ impl DistGitWorld {
                 )
             }
             ["api", "0", "rpms", pkg] => {
-                if self.missing.contains(*pkg) {
+                if self.missing.contains(*pkg) || (self.lenient && !known(pkg)) {
                     return Some(not_found());
                 }
                 let owner = self.owners.get(*pkg)?;
@@ -98,10 +115,15 @@ impl DistGitWorld {
     }
 }
 
-/// Bodhi: releases like the recorded EPEL 10 data, and updates per declared package.
+/// Bodhi: releases like the recorded EPEL 10 data (EPEL-10.0, EPEL-9 and EPEL-10.1, whose
+/// branch is `epel10`, on two pages), and updates per declared package in EPEL-10.1.
 #[derive(Default, Clone)]
 pub struct BodhiWorld {
+    /// Package → its updates `(alias, status)`.
     pub updates: BTreeMap<String, Vec<(String, String)>>,
+    /// Undeclared packages have no updates (instead of failing the test), and every
+    /// listed release may be asked about.
+    pub lenient: bool,
 }
 
 impl BodhiWorld {
@@ -117,11 +139,13 @@ impl BodhiWorld {
         self
     }
 
+    /// Serve this world on its own loopback server.
     pub fn start(self) -> FakeServer {
         FakeServer::start(Arc::new(move |seen: &Seen| self.handle(seen)))
     }
 
-    fn handle(&self, seen: &Seen) -> Option<Reply> {
+    /// Answer one request; `None` for anything undeclared.
+    pub fn handle(&self, seen: &Seen) -> Option<Reply> {
         if seen.method != "GET"
             || seen.headers.get("accept").map(String::as_str) != Some("application/json")
         {
@@ -145,7 +169,8 @@ impl BodhiWorld {
             }
             "/updates/" => {
                 let release = seen.param("releases")?;
-                if release != "EPEL-10.1" {
+                let listed = ["EPEL-10.0", "EPEL-9", "EPEL-10.1"].contains(&release);
+                if release != "EPEL-10.1" && !(self.lenient && listed) {
                     return Some(Reply::json(
                         400,
                         json!({"status": "error", "errors": [{"location": "querystring",
@@ -153,9 +178,18 @@ impl BodhiWorld {
                     ));
                 }
                 let pkg = seen.param("packages")?;
-                let updates: Vec<Value> = self
-                    .updates
-                    .get(pkg)?
+                let none = Vec::new();
+                let declared = match self.updates.get(pkg) {
+                    Some(list) => list,
+                    None if self.lenient => &none,
+                    None => return None,
+                };
+                let declared = if release == "EPEL-10.1" {
+                    declared
+                } else {
+                    &none
+                };
+                let updates: Vec<Value> = declared
                     .iter()
                     .map(|(alias, status)| json!({
                         "alias": alias, "updateid": alias, "status": status, "request": null, "type": "newpackage",
