@@ -3,9 +3,10 @@
 use std::collections::HashSet;
 use std::fs;
 
+use ebranch_repodata::Repomd;
+
 use crate::atomic::TEMP_PREFIX;
 use crate::cache_layout::RepoCache;
-use crate::repomd::Repomd;
 
 /// Deletes temp files left by an interrupted run.
 pub(crate) fn remove_temp_files(cache: &RepoCache) {

@@ -6,8 +6,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use ebranch_repodata::Repomd;
+
 use crate::error::FetchError;
-use crate::repomd::Repomd;
 use crate::resolved::ResolvedRepo;
 
 /// Versioned folder under the cache dir; bump when the layout changes.
@@ -63,7 +64,7 @@ impl RepoCache {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(FetchError::io(&path, e)),
         };
-        Ok(Repomd::parse(&String::from_utf8_lossy(&bytes))
+        Ok(Repomd::parse(&path, bytes.clone())
             .ok()
             .map(|repomd| CachedRepomd { bytes, repomd }))
     }

@@ -20,10 +20,8 @@ mod resolved;
 mod substitute;
 
 // Document formats.
-mod checksum;
 mod metalink;
 mod mirrorlist;
-mod repomd;
 mod xml_tree;
 
 // Network.
@@ -51,7 +49,7 @@ mod repo_fetch;
 mod report;
 
 pub use cache_layout::REPOS_DIR;
-pub use checksum::{Checksum, ChecksumKind};
+pub use ebranch_repodata::checksum::{ChecksumKind, Digest};
 pub use error::FetchError;
 pub use fetched::{FetchStats, FetchedRepo};
 pub use fetcher::{FetchOptions, Fetcher};

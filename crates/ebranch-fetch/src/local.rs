@@ -4,7 +4,7 @@ use std::path::Path;
 
 use crate::error::FetchError;
 use crate::fetched::{FetchStats, FetchedRepo};
-use crate::repomd::Repomd;
+use crate::meta_file::parse_repomd;
 use crate::resolved::ResolvedRepo;
 use crate::url::safe_relative_path;
 
@@ -13,12 +13,7 @@ pub(crate) fn open_local(repo: &ResolvedRepo, dir: &Path) -> Result<FetchedRepo,
     let repomd_path = dir.join("repodata").join("repomd.xml");
     let text = std::fs::read(&repomd_path).map_err(|e| FetchError::io(&repomd_path, e))?;
     let origin = repomd_path.display().to_string();
-    let repomd =
-        Repomd::parse(&String::from_utf8_lossy(&text)).map_err(|reason| FetchError::Invalid {
-            url: origin.clone(),
-            what: "repomd.xml",
-            reason,
-        })?;
+    let repomd = parse_repomd(text, &origin)?;
     let locate = |kind: &'static str| -> Result<Option<std::path::PathBuf>, FetchError> {
         let Some(record) = repomd.record(kind) else {
             return Ok(None);

@@ -4,9 +4,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::checksum::{Checksum, Hasher};
+use ebranch_repodata::checksum::{Digest, Hasher};
+use ebranch_repodata::{Checksum, Repomd, RepomdRecord};
+
 use crate::error::FetchError;
-use crate::repomd::{Repomd, RepomdRecord};
 use crate::url::safe_relative_path;
 
 /// A metadata file to have in a repo folder.
@@ -19,7 +20,7 @@ pub(crate) struct MetaFile {
     /// Where it is stored.
     pub path: PathBuf,
     /// Checksum of the stored (compressed) bytes.
-    pub checksum: Checksum,
+    pub checksum: Digest,
     /// Size of the stored bytes, when repomd.xml tells.
     pub size: Option<u64>,
 }
@@ -34,11 +35,16 @@ impl MetaFile {
             })?;
         let checksum = record
             .checksum
-            .clone()
+            .as_ref()
+            .and_then(Checksum::digest)
             .ok_or_else(|| FetchError::UnsupportedChecksum {
                 url: origin.to_string(),
                 href: record.href.clone(),
-                kind: record.checksum_type.clone().unwrap_or_default(),
+                kind: record
+                    .checksum
+                    .as_ref()
+                    .map(|c| c.kind.clone())
+                    .unwrap_or_default(),
             })?;
         Ok(MetaFile {
             href: record.href.clone(),
@@ -75,8 +81,18 @@ impl MetaFile {
                 Err(_) => return false,
             }
         }
-        hasher.finish().hex == self.checksum.hex
+        hasher.finish_hex() == self.checksum.hex
     }
+}
+
+/// Parses repomd.xml bytes; `origin` (the URL or file they came from)
+/// names the document in errors.
+pub(crate) fn parse_repomd(bytes: Vec<u8>, origin: &str) -> Result<Repomd, FetchError> {
+    Repomd::parse(Path::new("repomd.xml"), bytes).map_err(|e| FetchError::Invalid {
+        url: origin.to_string(),
+        what: "repomd.xml",
+        reason: e.to_string(),
+    })
 }
 
 /// The files a fetch needs: primary always, filelists when `want_filelists`
@@ -110,4 +126,48 @@ pub(crate) fn filelists_file(
         .record("filelists")
         .map(|record| MetaFile::plan(dir, record, origin))
         .transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const URL: &str = "https://m/repodata/repomd.xml";
+
+    #[test]
+    fn invalid_repomd_names_its_origin() {
+        let err = parse_repomd(b"<metalink/>".to_vec(), URL).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("https://m/repodata/repomd.xml: invalid repomd.xml: "),
+            "{msg}"
+        );
+        assert!(msg.contains("<repomd>"), "{msg}");
+        assert!(parse_repomd(b"<repomd><data".to_vec(), URL).is_err());
+    }
+
+    #[test]
+    fn plan_checks_checksum_type_and_value() {
+        let doc = r#"<repomd>
+  <data type="primary"><checksum type="SHA256"> AB12 </checksum><location href="repodata/p.xml.zst"/><size>3</size></data>
+  <data type="filelists"><checksum type="crc">1</checksum><location href="repodata/f.xml.gz"/></data>
+  <data type="other"><checksum type="sha256"></checksum><location href="repodata/o.xml.gz"/></data>
+</repomd>"#;
+        let md = parse_repomd(doc.as_bytes().to_vec(), URL).unwrap();
+        let dir = Path::new("/cache/r");
+        let primary = MetaFile::plan(dir, md.record("primary").unwrap(), URL).unwrap();
+        assert_eq!(primary.checksum.to_string(), "sha256:ab12");
+        assert_eq!(primary.path, dir.join("repodata/p.xml.zst"));
+        assert_eq!(primary.size, Some(3));
+        let err = MetaFile::plan(dir, md.record("filelists").unwrap(), URL).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "https://m/repodata/repomd.xml: repodata/f.xml.gz: unsupported checksum type \"crc\""
+        );
+        let err = MetaFile::plan(dir, md.record("other").unwrap(), URL).unwrap_err();
+        assert!(
+            matches!(err, FetchError::UnsupportedChecksum { .. }),
+            "{err}"
+        );
+    }
 }

@@ -1,7 +1,8 @@
 //! Reading MirrorManager metalinks (Metalink 3.0): mirrors ordered by
 //! preference and the hashes repomd.xml must match.
 
-use crate::checksum::Checksum;
+use ebranch_repodata::checksum::Digest;
+
 use crate::url;
 use crate::xml_tree::{self, Element};
 
@@ -12,9 +13,9 @@ pub(crate) struct Metalink {
     /// highest `preference` first, http(s) only, without duplicates.
     pub mirrors: Vec<String>,
     /// Hashes of the current repomd.xml (one per algorithm).
-    pub hashes: Vec<Checksum>,
+    pub hashes: Vec<Digest>,
     /// Hash sets of older repomd.xml copies still acceptable from lagging mirrors.
-    pub alternates: Vec<Vec<Checksum>>,
+    pub alternates: Vec<Vec<Digest>>,
 }
 
 /// How a repomd.xml relates to a metalink.
@@ -98,34 +99,34 @@ impl Metalink {
     }
 
     /// The strongest current hash, for error messages.
-    pub fn best_hash(&self) -> &Checksum {
+    pub fn best_hash(&self) -> &Digest {
         strongest(&self.hashes).expect("parse guarantees at least one hash")
     }
 }
 
-fn hashes_of(element: &Element) -> Vec<Checksum> {
+fn hashes_of(element: &Element) -> Vec<Digest> {
     element
         .child("verification")
         .into_iter()
         .flat_map(|v| v.children_named("hash"))
-        .filter_map(|h| Checksum::new(h.attr("type")?, h.trimmed_text()))
+        .filter_map(|h| Digest::new(h.attr("type")?, h.trimmed_text()))
         .filter(|c| !c.hex.is_empty())
         .collect()
 }
 
-fn strongest(set: &[Checksum]) -> Option<&Checksum> {
+fn strongest(set: &[Digest]) -> Option<&Digest> {
     set.iter().max_by_key(|c| c.kind)
 }
 
 /// A set matches when the strongest algorithm in it matches.
-fn set_matches(set: &[Checksum], data: &[u8]) -> bool {
+fn set_matches(set: &[Digest], data: &[u8]) -> bool {
     strongest(set).is_some_and(|c| c.matches(data))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::checksum::sha256_hex;
+    use ebranch_repodata::checksum::sha256_hex;
 
     fn doc(sha: &str, alt: &str) -> String {
         format!(
@@ -159,7 +160,7 @@ mod tests {
     fn mirrors_by_preference_and_hashes() {
         let ml = Metalink::parse(&doc(&sha256_hex(b"new"), &sha256_hex(b"old"))).unwrap();
         assert_eq!(ml.mirrors, ["https://a/os/", "https://b/os/"]);
-        assert_eq!(ml.best_hash().kind, crate::checksum::ChecksumKind::Sha256);
+        assert_eq!(ml.best_hash().kind, ebranch_repodata::ChecksumKind::Sha256);
         assert_eq!(ml.check(b"new"), RepomdMatch::Current);
         assert_eq!(ml.check(b"old"), RepomdMatch::Alternate);
         assert_eq!(ml.check(b"other"), RepomdMatch::Unknown);

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use ebranch_repodata::Repomd;
+
 use crate::atomic::{discard, persist, write_atomic};
 use crate::cache_cleanup::{remove_temp_files, remove_unreferenced};
 use crate::cache_layout::{CachedRepomd, RepoCache};
@@ -13,10 +15,9 @@ use crate::download::download;
 use crate::error::FetchError;
 use crate::fetched::{FetchStats, FetchedRepo};
 use crate::fetcher::Fetcher;
-use crate::meta_file::{MetaFile, filelists_file, needed_files};
+use crate::meta_file::{MetaFile, filelists_file, needed_files, parse_repomd};
 use crate::metalink::RepomdMatch;
 use crate::mirrors::{resolve_mirrors, starting_with};
-use crate::repomd::Repomd;
 use crate::report::Reporter;
 use crate::resolved::ResolvedRepo;
 use crate::session::Session;
@@ -90,13 +91,7 @@ pub(crate) fn fetch_cached(
                 actual: best.of_same_kind(&bytes).to_string(),
             });
         }
-        let repomd = Repomd::parse(&String::from_utf8_lossy(&bytes)).map_err(|reason| {
-            FetchError::Invalid {
-                url: url.clone(),
-                what: "repomd.xml",
-                reason,
-            }
-        })?;
+        let repomd = parse_repomd(bytes.clone(), &url)?;
         needed_files(&cache.dir, &repomd, want, &url)?;
         Ok((bytes, repomd))
     })?;

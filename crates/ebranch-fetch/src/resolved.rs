@@ -1,6 +1,7 @@
 //! A concrete repo to fetch: URLs substituted for one architecture.
 
-use crate::checksum::sha256_hex;
+use ebranch_repodata::checksum::sha256_hex;
+
 use crate::release::{RepoRole, RepoSource};
 use crate::repo_arg::repo_from_arg;
 use crate::url::sanitize;

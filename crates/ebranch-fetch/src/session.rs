@@ -8,7 +8,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::checksum::{Checksum, Hasher};
+use ebranch_repodata::checksum::{Digest, Hasher};
+
 use crate::error::FetchError;
 use crate::fetcher::FetchOptions;
 use crate::http::Http;
@@ -23,7 +24,7 @@ static NEXT_TRANSFER: AtomicU64 = AtomicU64::new(1);
 
 /// What a downloaded metadata file must be.
 pub(crate) struct Expected<'a> {
-    pub checksum: &'a Checksum,
+    pub checksum: &'a Digest,
     pub size: Option<u64>,
 }
 

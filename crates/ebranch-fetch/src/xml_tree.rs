@@ -1,5 +1,5 @@
-//! A tiny element tree for the small XML documents this crate reads
-//! (repomd.xml and metalinks, a few kilobytes each).
+//! A tiny element tree for the small XML documents this crate reads itself
+//! (metalinks, a few kilobytes each; repomd.xml is read by ebranch-repodata).
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};

@@ -5,15 +5,16 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use sha2::Digest;
+use sha2::Digest as _;
 
 use crate::error::RepodataError;
 
 /// Read size when hashing a file.
 const CHUNK: usize = 256 * 1024;
 
-/// A checksum algorithm that repomd.xml may name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A checksum algorithm that repomd.xml or a metalink may name. Variants
+/// are ordered from weakest to strongest, so `max` picks the strongest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ChecksumKind {
     /// MD5 (`md5`).
     Md5,
@@ -31,15 +32,16 @@ pub enum ChecksumKind {
 
 impl ChecksumKind {
     /// Parses an algorithm name as written in a `type` attribute
-    /// (case-insensitive); `None` when unknown.
+    /// (case-insensitive, surrounding whitespace ignored, metalink spellings
+    /// such as `sha-256` accepted); `None` when unknown.
     pub fn from_name(name: &str) -> Option<ChecksumKind> {
-        Some(match name.to_ascii_lowercase().as_str() {
+        Some(match name.trim().to_ascii_lowercase().as_str() {
             "md5" => ChecksumKind::Md5,
-            "sha" | "sha1" => ChecksumKind::Sha1,
-            "sha224" => ChecksumKind::Sha224,
-            "sha256" => ChecksumKind::Sha256,
-            "sha384" => ChecksumKind::Sha384,
-            "sha512" => ChecksumKind::Sha512,
+            "sha" | "sha1" | "sha-1" => ChecksumKind::Sha1,
+            "sha224" | "sha-224" => ChecksumKind::Sha224,
+            "sha256" | "sha-256" => ChecksumKind::Sha256,
+            "sha384" | "sha-384" => ChecksumKind::Sha384,
+            "sha512" | "sha-512" => ChecksumKind::Sha512,
             _ => return None,
         })
     }
@@ -60,6 +62,50 @@ impl ChecksumKind {
 impl fmt::Display for ChecksumKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// An expected or computed digest: algorithm plus lower-case hex value.
+/// Displays as `algo:hex`, e.g. `sha256:ba78…`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Digest {
+    /// The algorithm.
+    pub kind: ChecksumKind,
+    /// Lower-case hex digest.
+    pub hex: String,
+}
+
+impl Digest {
+    /// Builds a digest from a `type` name and a hex value (trimmed and
+    /// lower-cased); `None` for unknown algorithm names.
+    pub fn new(kind_name: &str, hex: &str) -> Option<Digest> {
+        Some(Digest {
+            kind: ChecksumKind::from_name(kind_name)?,
+            hex: hex.trim().to_ascii_lowercase(),
+        })
+    }
+
+    /// The digest of `data` with algorithm `kind`.
+    pub fn compute(kind: ChecksumKind, data: &[u8]) -> Digest {
+        let mut hasher = Hasher::new(kind);
+        hasher.update(data);
+        hasher.finish()
+    }
+
+    /// The digest of `data` with the same algorithm as `self`.
+    pub fn of_same_kind(&self, data: &[u8]) -> Digest {
+        Digest::compute(self.kind, data)
+    }
+
+    /// True when `data` hashes to this digest.
+    pub fn matches(&self, data: &[u8]) -> bool {
+        self.of_same_kind(data).hex == self.hex
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind.name(), self.hex)
     }
 }
 
@@ -102,6 +148,26 @@ impl Hasher {
             Hasher::Sha256(h) => h.update(bytes),
             Hasher::Sha384(h) => h.update(bytes),
             Hasher::Sha512(h) => h.update(bytes),
+        }
+    }
+
+    /// The algorithm this hasher computes.
+    pub fn kind(&self) -> ChecksumKind {
+        match self {
+            Hasher::Md5(_) => ChecksumKind::Md5,
+            Hasher::Sha1(_) => ChecksumKind::Sha1,
+            Hasher::Sha224(_) => ChecksumKind::Sha224,
+            Hasher::Sha256(_) => ChecksumKind::Sha256,
+            Hasher::Sha384(_) => ChecksumKind::Sha384,
+            Hasher::Sha512(_) => ChecksumKind::Sha512,
+        }
+    }
+
+    /// The digest of everything fed so far, with its algorithm.
+    pub fn finish(self) -> Digest {
+        Digest {
+            kind: self.kind(),
+            hex: self.finish_hex(),
         }
     }
 
@@ -174,6 +240,45 @@ mod tests {
             Some(ChecksumKind::Sha256)
         );
         assert_eq!(ChecksumKind::from_name("crc32"), None);
+    }
+
+    #[test]
+    fn metalink_spellings_and_strength_order() {
+        assert_eq!(
+            ChecksumKind::from_name(" sha-256 "),
+            Some(ChecksumKind::Sha256)
+        );
+        assert_eq!(ChecksumKind::from_name("SHA-1"), Some(ChecksumKind::Sha1));
+        assert!(ChecksumKind::Md5 < ChecksumKind::Sha1);
+        assert!(ChecksumKind::Sha256 < ChecksumKind::Sha512);
+    }
+
+    #[test]
+    fn digest_values() {
+        let sha = Digest::new("sha256", "").unwrap().of_same_kind(b"abc");
+        assert_eq!(
+            sha.hex,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(sha, Digest::compute(ChecksumKind::Sha256, b"abc"));
+        let md5 = Digest::new("MD5", " 900150983CD24FB0D6963F7D28E17F72\n").unwrap();
+        assert!(md5.matches(b"abc"));
+        assert!(!md5.matches(b"abd"));
+        let sha1 = Digest::new("sha", "a9993e364706816aba3e25717850c26c9cd0d89d").unwrap();
+        assert!(sha1.matches(b"abc"));
+        assert_eq!(
+            sha1.to_string(),
+            "sha1:a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        assert!(Digest::new("crc32", "00").is_none());
+        let mut hasher = Hasher::new(ChecksumKind::Sha512);
+        hasher.update(b"a");
+        hasher.update(b"bc");
+        assert_eq!(hasher.kind(), ChecksumKind::Sha512);
+        assert_eq!(
+            hasher.finish(),
+            Digest::compute(ChecksumKind::Sha512, b"abc")
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
 
-use crate::checksum::sha256_hex;
+use crate::checksum::{Digest, sha256_hex};
 use crate::compression::Compression;
 use crate::error::RepodataError;
 use crate::xml::XmlInput;
@@ -17,6 +17,15 @@ pub struct Checksum {
     pub kind: String,
     /// The hex digest.
     pub hex: String,
+}
+
+impl Checksum {
+    /// The typed form (known algorithm, hex trimmed and lower-cased), for
+    /// comparing against computed digests; `None` when the algorithm is
+    /// unknown or the value is empty.
+    pub fn digest(&self) -> Option<Digest> {
+        Digest::new(&self.kind, &self.hex).filter(|d| !d.hex.is_empty())
+    }
 }
 
 /// One `<data type="…">` record.
@@ -308,7 +317,25 @@ mod tests {
             Path::new("/srv/mirror/repodata/f.sqlite.bz2")
         );
         assert_eq!(md.sha256, sha256_hex(SAMPLE.as_bytes()));
+        assert_eq!(
+            f.checksum.as_ref().unwrap().digest().unwrap().to_string(),
+            "sha1:0123"
+        );
         assert!(md.record("other").is_none());
+    }
+
+    #[test]
+    fn checksum_digest() {
+        let sum = |kind: &str, hex: &str| Checksum {
+            kind: kind.into(),
+            hex: hex.into(),
+        };
+        let d = sum("SHA256", " AB12 ").digest().unwrap();
+        assert_eq!(d.kind, crate::ChecksumKind::Sha256);
+        assert_eq!(d.hex, "ab12");
+        assert_eq!(sum("crc", "1").digest(), None);
+        assert_eq!(sum("sha256", "").digest(), None);
+        assert_eq!(sum("", "ab").digest(), None);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use ebranch_fetch::{
-    Checksum, ChecksumKind, FetchOptions, RepoRole, RepoSource, Reporter, ResolvedRepo, Transfer,
+    ChecksumKind, Digest, FetchOptions, RepoRole, RepoSource, Reporter, ResolvedRepo, Transfer,
     TransferEnd,
 };
 
@@ -88,7 +88,7 @@ pub fn metalink(repomd: &[u8], mirrors: &[String], alternates: &[&[u8]]) -> Stri
             format!(
                 "    <hash type=\"{}\">{}</hash>\n",
                 kind.name(),
-                Checksum::compute(*kind, data).hex
+                Digest::compute(*kind, data).hex
             )
         })
         .collect()
