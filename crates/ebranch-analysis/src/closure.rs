@@ -203,9 +203,7 @@ impl State<'_> {
         kind: EdgeKind,
     ) -> Option<PkgId> {
         let pool = resolver.pool();
-        let resolution = resolver
-            .resolve(dep.name_id(), dep.flags(), dep.evr_id())
-            .clone();
+        let resolution = resolver.resolve_requires(&dep, kind == EdgeKind::Install);
         let (chosen, alternatives) = match resolution {
             Resolution::Satisfied => return None,
             Resolution::Unresolvable => {

@@ -170,9 +170,8 @@ impl Graph {
                     if install_deps {
                         for dep in pool.package(b).requires() {
                             if let Resolution::Provider { chosen, .. } =
-                                resolver.resolve(dep.name_id(), dep.flags(), dep.evr_id())
+                                resolver.resolve_requires(&dep, true)
                             {
-                                let chosen = *chosen;
                                 edges.push(graph.binary(chosen));
                             }
                         }

@@ -12,6 +12,7 @@
 mod classify;
 mod closure;
 mod gap;
+mod regenerated;
 mod report;
 mod resolve;
 mod roles;

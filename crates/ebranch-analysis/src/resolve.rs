@@ -1,9 +1,10 @@
 //! Resolving one dependency against the target, and choosing a reference provider.
 
-use ebranch_index::{NameId, PkgId, Pool};
+use ebranch_index::{DepRef, NameId, PkgId, Pool};
 use ebranch_rpm::Flags;
 use rustc_hash::FxHashMap;
 
+use crate::regenerated::{Regenerated, regenerated};
 use crate::roles::{Role, Roles};
 
 /// How the target stands with respect to one dependency.
@@ -31,6 +32,7 @@ pub enum Resolution {
 pub struct Resolver<'p> {
     pool: &'p Pool,
     roles: &'p Roles,
+    literal_install: bool,
     memo: FxHashMap<(NameId, u8, NameId), Resolution>,
     sources: FxHashMap<String, Option<PkgId>>,
 }
@@ -41,9 +43,48 @@ impl<'p> Resolver<'p> {
         Resolver {
             pool,
             roles,
+            literal_install: false,
             memo: FxHashMap::default(),
             sources: FxHashMap::default(),
         }
+    }
+
+    /// Take install-time Requires literally, as libsolv-based tools do, instead of
+    /// looking up the form a rebuild in the target regenerates (see [`Resolver::resolve_requires`]).
+    pub fn literal_install_deps(mut self, literal: bool) -> Resolver<'p> {
+        self.literal_install = literal;
+        self
+    }
+
+    /// How the target stands with a Requires of a package: a BuildRequires of a source
+    /// (`install == false`) is taken as written; an install-time Requires of a reference
+    /// binary is looked up in the form a rebuild regenerates (`python(abi)` of any version,
+    /// `pythonX.Ydist(x)` as `python3dist(x)`, a soname without its symbol version) unless
+    /// [`Resolver::literal_install_deps`] is set. Falls back to the literal dependency when
+    /// the regenerated form does not help.
+    pub fn resolve_requires(&mut self, dep: &DepRef<'_>, install: bool) -> Resolution {
+        let (name, flags, evr) = (dep.name_id(), dep.flags(), dep.evr_id());
+        if install && !self.literal_install {
+            match regenerated(dep.name()) {
+                Some(Regenerated::AnyVersionOf(other)) => {
+                    if let Some(id) = self.pool.lookup(other)
+                        && *self.resolve(id, Flags::NONE, NameId::EMPTY) == Resolution::Satisfied
+                    {
+                        return Resolution::Satisfied;
+                    }
+                }
+                Some(Regenerated::Renamed(other)) => {
+                    if let Some(id) = self.pool.lookup(&other) {
+                        let answer = self.resolve(id, flags, evr).clone();
+                        if answer != Resolution::Unresolvable {
+                            return answer;
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        self.resolve(name, flags, evr).clone()
     }
 
     /// The pool.

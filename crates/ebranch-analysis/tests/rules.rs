@@ -19,6 +19,9 @@ struct Pkg<'a> {
 }
 
 fn entry(dep: &str) -> String {
+    if let Some((name, ver)) = dep.split_once(" = ") {
+        return format!(r#"<rpm:entry name="{name}" flags="EQ" epoch="0" ver="{ver}"/>"#);
+    }
     match dep.split_once(" >= ") {
         Some((name, ver)) => {
             format!(r#"<rpm:entry name="{name}" flags="GE" epoch="0" ver="{ver}"/>"#)
@@ -306,4 +309,76 @@ fn gap_counts_match_the_closures() {
     assert_eq!(line("a"), (1, 1, false, 1));
     assert_eq!(line("b"), (0, 0, true, 2));
     assert_eq!(line("ok"), (0, 0, true, 0));
+}
+
+#[test]
+fn install_deps_a_rebuild_regenerates_are_looked_up_as_regenerated() {
+    let (pool, roles, _d) = universe(
+        &[
+            src("app-1", &["python3-lib"]),
+            src("lib-1", &[]),
+            src("python3.14-3.14", &[]),
+            src("glibc-2.99", &[]),
+            src("python-dep-1", &[]),
+        ],
+        &[
+            bin(
+                "python3-lib-1",
+                "lib",
+                &[],
+                &[
+                    "python(abi) = 3.14",
+                    "python3.14dist(dep)",
+                    "libc.so.6(GLIBC_2.99)(64bit)",
+                ],
+            ),
+            bin(
+                "python3.14-3.14",
+                "python3.14",
+                &["python(abi) = 3.14"],
+                &[],
+            ),
+            bin(
+                "glibc-2.99",
+                "glibc",
+                &["libc.so.6()(64bit)", "libc.so.6(GLIBC_2.99)(64bit)"],
+                &[],
+            ),
+            bin(
+                "python3-dep-1",
+                "python-dep",
+                &["python3.14dist(dep)", "python3dist(dep)"],
+                &[],
+            ),
+        ],
+        &[
+            bin("python3-3.12", "python3.12", &["python(abi) = 3.12"], &[]),
+            bin("glibc-2.39", "glibc", &["libc.so.6()(64bit)"], &[]),
+            bin("python3-dep-0.9", "python-dep", &["python3dist(dep)"], &[]),
+        ],
+        &[],
+    );
+    let regenerated = {
+        let mut resolver = Resolver::new(&pool, &roles);
+        closure(
+            &mut resolver,
+            &["app".to_owned()],
+            &ClosureOptions::default(),
+        )
+    };
+    let names: Vec<&str> = regenerated.sources.keys().map(String::as_str).collect();
+    assert_eq!(names, vec!["app", "lib"], "{:?}", regenerated.rows);
+    let literal = {
+        let mut resolver = Resolver::new(&pool, &roles).literal_install_deps(true);
+        closure(
+            &mut resolver,
+            &["app".to_owned()],
+            &ClosureOptions::default(),
+        )
+    };
+    let names: Vec<&str> = literal.sources.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        vec!["app", "glibc", "lib", "python-dep", "python3.14"]
+    );
 }

@@ -49,6 +49,8 @@ fn ours(u: &Universe, root: &str, install: bool, cache: &Path) -> String {
         "x86_64",
         "--arch",
         "i686",
+        // the oracle takes every Requires literally
+        "--literal-install-deps",
     ];
     if !install {
         args.push("--no-install-deps");

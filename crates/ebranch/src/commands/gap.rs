@@ -8,6 +8,7 @@ use ebranch_analysis::{GapEntry, Resolver, gap};
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
+use crate::commands::missing::DepsArgs;
 use crate::output::emit;
 use crate::universe::{UniverseArgs, load_universe};
 
@@ -30,9 +31,8 @@ pub struct GapArgs {
     /// Only these source packages (needed-by counts are then over these only).
     #[arg(long, value_name = "PKG", num_args = 1..)]
     pub only: Vec<String>,
-    /// Follow BuildRequires only (see `missing --help`).
-    #[arg(long)]
-    pub no_install_deps: bool,
+    #[command(flatten)]
+    pub deps: DepsArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = GapFormat::Text)]
     pub format: GapFormat,
@@ -47,9 +47,10 @@ pub struct GapArgs {
 /// Runs the command.
 pub fn run(args: GapArgs, global: &GlobalArgs) -> Result<Outcome> {
     let u = load_universe(&args.universe, global)?;
-    let mut resolver = Resolver::new(&u.pool, &u.roles);
+    let mut resolver =
+        Resolver::new(&u.pool, &u.roles).literal_install_deps(args.deps.literal_install_deps);
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
-    let report = gap(&mut resolver, only, !args.no_install_deps);
+    let report = gap(&mut resolver, only, !args.deps.no_install_deps);
     crate::timings::phase("gap computed");
     let text = match args.format {
         GapFormat::Tsv => {

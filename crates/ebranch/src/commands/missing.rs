@@ -26,6 +26,21 @@ pub enum MissingFormat {
     Dot,
 }
 
+/// Which dependencies the closure follows.
+#[derive(Args, Debug, Clone, Default)]
+pub struct DepsArgs {
+    /// Follow BuildRequires only, not the install-time Requires of the reference binaries
+    /// pulled in. (Weak dependencies — Recommends, Suggests, Supplements, Enhances — are
+    /// never followed.)
+    #[arg(long)]
+    pub no_install_deps: bool,
+    /// Take install-time Requires literally (as libsolv-based tools do). By default those a
+    /// rebuild in the target regenerates are looked up as it would: `python(abi)` of any
+    /// version, `pythonX.Ydist(x)` as `python3dist(x)`, sonames without symbol versions.
+    #[arg(long)]
+    pub literal_install_deps: bool,
+}
+
 /// `ebranch missing`
 #[derive(Args, Debug)]
 pub struct MissingArgs {
@@ -34,11 +49,8 @@ pub struct MissingArgs {
     pub packages: Vec<String>,
     #[command(flatten)]
     pub universe: UniverseArgs,
-    /// Follow BuildRequires only, not the install-time Requires of the reference binaries
-    /// pulled in. (Weak dependencies — Recommends, Suggests, Supplements, Enhances — are
-    /// never followed.)
-    #[arg(long)]
-    pub no_install_deps: bool,
+    #[command(flatten)]
+    pub deps: DepsArgs,
     /// Leave a source package out (neither expanded nor built); repeatable.
     #[arg(long, value_name = "PKG")]
     pub skip: Vec<String>,
@@ -54,12 +66,14 @@ pub struct MissingArgs {
 pub fn compute(
     packages: &[String],
     universe: &UniverseArgs,
-    no_install_deps: bool,
+    deps: &DepsArgs,
     skip: &[String],
     global: &GlobalArgs,
 ) -> Result<Closure> {
+    let no_install_deps = deps.no_install_deps;
     let u = load_universe(universe, global)?;
-    let mut resolver = Resolver::new(&u.pool, &u.roles);
+    let mut resolver =
+        Resolver::new(&u.pool, &u.roles).literal_install_deps(deps.literal_install_deps);
     let options = ClosureOptions {
         install_deps: !no_install_deps,
         skip: skip.iter().cloned().collect(),
@@ -72,7 +86,7 @@ pub fn run(args: MissingArgs, global: &GlobalArgs) -> Result<Outcome> {
     let result = compute(
         &args.packages,
         &args.universe,
-        args.no_install_deps,
+        &args.deps,
         &args.skip,
         global,
     )?;

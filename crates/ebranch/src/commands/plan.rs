@@ -12,7 +12,7 @@ use ebranch_plan::{
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
-use crate::commands::missing::compute;
+use crate::commands::missing::{DepsArgs, compute};
 use crate::output::emit;
 use crate::universe::UniverseArgs;
 
@@ -38,9 +38,9 @@ pub struct PlanArgs {
     pub inputs: Vec<String>,
     #[command(flatten)]
     pub universe: UniverseArgs,
-    /// With packages: follow BuildRequires only (see `missing --help`).
-    #[arg(long)]
-    pub no_install_deps: bool,
+    /// With packages: which dependencies to follow (see `missing --help`).
+    #[command(flatten)]
+    pub deps: DepsArgs,
     /// With packages: leave a source package out; repeatable.
     #[arg(long, value_name = "PKG")]
     pub skip: Vec<String>,
@@ -65,7 +65,7 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
         packages => report_json(&compute(
             packages,
             &args.universe,
-            args.no_install_deps,
+            &args.deps,
             &args.skip,
             global,
         )?),
