@@ -21,7 +21,8 @@ pub struct GlobalArgs {
     /// multilib). Default: this machine's basearch. `noarch` always counts.
     #[arg(long = "arch", global = true, value_name = "ARCH")]
     pub arches: Vec<String>,
-    /// Where parsed indexes are cached (default: the XDG cache dir, `ebranch/`).
+    /// Cache root: fetched metadata (`repos-v1/`) and parsed indexes (`index/`) (default:
+    /// the XDG cache dir's `ebranch/`).
     #[arg(long, global = true, value_name = "DIR", env = "EBRANCH_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Neither read nor write the parsed-index cache.
