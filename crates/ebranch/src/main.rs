@@ -21,6 +21,17 @@ pub enum Outcome {
     Found,
 }
 
+impl Outcome {
+    /// `Found` when `found`, else `Clean`.
+    pub fn found_if(found: bool) -> Outcome {
+        if found {
+            Outcome::Found
+        } else {
+            Outcome::Clean
+        }
+    }
+}
+
 fn main() -> ExitCode {
     timings::init();
     let cli = cli::Cli::parse();

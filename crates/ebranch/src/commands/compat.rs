@@ -431,21 +431,7 @@ fn calculate_chain_build(args: &ReportArgs) -> Result<Outcome> {
             base.join(" ")
         );
     }
-    for group in &result.cycles {
-        eprintln!(
-            "cycle: {} (listed together; needs a bootstrap first)",
-            group.members.join(" ")
-        );
-        for hint in &group.break_edges {
-            eprintln!("  hint: {}", hint.hint);
-        }
-    }
-    for (name, deps) in &result.blocked {
-        eprintln!(
-            "blocked: {name} needs what nothing provides: {}",
-            deps.join(", ")
-        );
-    }
+    crate::commands::plan::explain(&result);
     print(&chain_build_string(&result))?;
     Ok(Outcome::Clean)
 }

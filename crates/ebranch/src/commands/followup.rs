@@ -102,11 +102,7 @@ pub fn run(args: FollowUpArgs, global: &GlobalArgs) -> Result<Outcome> {
         }
     }
     out.flush()?;
-    Ok(if attention {
-        Outcome::Found
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::found_if(attention))
 }
 
 /// What was (or would be) done, in words.

@@ -74,11 +74,9 @@ pub fn run(args: GapArgs, global: &GlobalArgs) -> Result<Outcome> {
         GapFormat::Text => summary(&report.entries, args.top),
     };
     emit(args.output.as_deref(), &text)?;
-    Ok(if report.entries.iter().all(|e| e.buildable_now) {
-        Outcome::Clean
-    } else {
-        Outcome::Found
-    })
+    Ok(Outcome::found_if(
+        !(report.entries.iter().all(|e| e.buildable_now)),
+    ))
 }
 
 fn summary(entries: &[GapEntry], top: usize) -> String {

@@ -107,11 +107,7 @@ pub fn run(args: MissingArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
     emit(args.output.as_deref(), &text)?;
     let found = result.sources.values().any(|s| !s.root) || !result.rows.is_empty();
-    Ok(if found {
-        Outcome::Found
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::found_if(found))
 }
 
 /// The terminal summary: counts per class, then what needs what.

@@ -96,11 +96,9 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
         PlanFormat::Dot => plan_dot(&graph, &result),
     };
     emit(args.output.as_deref(), &text)?;
-    Ok(if result.cycles.is_empty() && result.blocked.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Found
-    })
+    Ok(Outcome::found_if(
+        !(result.cycles.is_empty() && result.blocked.is_empty()),
+    ))
 }
 
 /// Reads a report file, with an error naming it.
@@ -111,12 +109,12 @@ pub fn read_report(path: &Path) -> Result<serde_json::Value> {
         .with_context(|| format!("report {} is not valid JSON", path.display()))
 }
 
-/// Cycles and blocked packages, on stderr: what a packager must handle by hand.
-fn explain(result: &Plan) {
-    for (i, group) in result.cycles.iter().enumerate() {
+/// Cycles and blocked packages, on stderr: what a packager must handle by hand. In the
+/// chain-build string a cycle's members are listed together in one layer.
+pub fn explain(result: &Plan) {
+    for group in &result.cycles {
         eprintln!(
-            "cycle {}: {} (needs a bootstrap{})",
-            i + 1,
+            "cycle: {} (listed together in one layer; needs a bootstrap first{})",
             group.members.join(" "),
             if group.truncated {
                 "; cycle list truncated"

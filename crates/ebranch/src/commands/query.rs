@@ -140,11 +140,7 @@ fn whatprovides(
         }
     }
     out.flush()?;
-    Ok(if missing {
-        Outcome::Found
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::found_if(missing))
 }
 
 /// The newest package among `ids` (sources only, or binaries only), by EVR.
@@ -175,11 +171,7 @@ fn print_packages(pool: &Pool, ids: &[PkgId], json: bool) -> Result<Outcome> {
         }
     }
     out.flush()?;
-    Ok(if ids.is_empty() {
-        Outcome::Found
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::found_if(ids.is_empty()))
 }
 
 fn print_lines(lines: &[String], json: bool) -> Result<Outcome> {

@@ -62,11 +62,7 @@ pub fn run(args: RepoclosureArgs, global: &GlobalArgs) -> Result<Outcome> {
         }
     }
     out.flush()?;
-    Ok(if rows.is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Found
-    })
+    Ok(Outcome::found_if(!rows.is_empty()))
 }
 
 /// Every requirement of `packages` that no package accepted by `keep` provides, sorted and

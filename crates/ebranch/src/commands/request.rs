@@ -411,11 +411,7 @@ fn print_summary(
         }
     }
     out.flush()?;
-    Ok(if attention {
-        Outcome::Found
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::found_if(attention))
 }
 
 #[cfg(test)]

@@ -113,11 +113,7 @@ pub fn run(args: StatusArgs, global: &GlobalArgs) -> Result<Outcome> {
         }
     }
     out.flush()?;
-    Ok(if attention {
-        Outcome::Found
-    } else {
-        Outcome::Clean
-    })
+    Ok(Outcome::found_if(attention))
 }
 
 /// Whether a package needs a person: nothing filed, retired, unknown to dist-git, blocked,
