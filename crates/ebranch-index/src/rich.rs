@@ -160,17 +160,6 @@ fn user_of(data: &ebranch_repodata::RepoData, name: StrId) -> Option<String> {
             .iter()
             .flat_map(|kind| data.deps(local, *kind))
             .any(|dep| dep.name == name && dep.flags == 0)
-            .then(|| package_label(data, local))
+            .then(|| data.nevra(local))
     })
-}
-
-/// `name-evr.arch` of a package of one repository, for messages.
-fn package_label(data: &ebranch_repodata::RepoData, local: usize) -> String {
-    let pkg = &data.packages[local];
-    format!(
-        "{}-{}.{}",
-        data.str(pkg.name),
-        data.str(pkg.evr),
-        data.str(pkg.arch)
-    )
 }
