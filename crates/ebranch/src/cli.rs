@@ -77,6 +77,10 @@ pub enum Command {
     Issues(crate::commands::issues::IssuesArgs),
     /// Print the version (as ebranch 0.0.3 does).
     Version,
+    /// Print a shell completion script generated from these commands and options.
+    Completions(crate::commands::completions::CompletionsArgs),
+    /// Write the manual pages (`ebranch.1`, `ebranch-missing.1`, ...) into a directory.
+    Man(crate::commands::manpages::ManArgs),
 }
 
 /// Repositories to load.

@@ -1,9 +1,11 @@
 //! One module per subcommand.
 
 pub mod compat;
+pub mod completions;
 pub mod followup;
 pub mod gap;
 pub mod issues;
+pub mod manpages;
 pub mod missing;
 pub mod plan;
 mod query;
@@ -32,6 +34,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::FollowUp(args) => followup::run(args, global),
         Command::Dependencies(args) => compat::run(args, global),
         Command::Issues(args) => issues::run(args, global),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => manpages::run(args),
         Command::Version => {
             println!("{}", env!("CARGO_PKG_VERSION"));
             Ok(Outcome::Clean)
