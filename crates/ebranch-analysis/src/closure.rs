@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use ebranch_index::PkgId;
 use rustc_hash::FxHashSet;
 
-use crate::classify::{Class, classify};
+use ebranch_report::Class;
+
+use crate::classify::classify;
 use crate::resolve::{Resolution, Resolver};
 
 /// Options of [`closure`].

@@ -17,9 +17,9 @@ mod report;
 mod resolve;
 mod roles;
 
-pub use classify::Class;
 pub use closure::{Closure, ClosureOptions, NeededSource, Row, closure};
+pub use ebranch_report::Class;
 pub use gap::{GapEntry, GapReport, gap};
-pub use report::{report_json, rows_tsv};
+pub use report::{closure_report, rows_tsv};
 pub use resolve::{Resolution, Resolver};
 pub use roles::{Role, Roles};

@@ -1,59 +1,82 @@
 //! Rendering a closure as the report file (ebranch 0.0.3's JSON, extended) and as TSV.
 
-use serde_json::{Map, Value, json};
+use ebranch_report::key::{
+    ALTERNATIVES, Alternatives, BOOTSTRAP, BUILD, CLASS, Deps, EVR, INSTALL, PROVIDERS, ROOT, SKIP,
+    Truthy, UNRESOLVABLE,
+};
+use ebranch_report::{Entry, Report, UNKNOWN};
 
-use crate::closure::Closure;
+use crate::closure::{Closure, NeededSource};
 
-/// The closure as an ebranch 0.0.3 report: a top-level object keyed by source package,
-/// each with `"build": {"provider-source": ["dep", ...]}` (unresolvable deps under
-/// `"UNKNOWN"`, as 0.0.3 does). Our extra facts sit in extra keys that 0.0.3 preserves:
-/// `install` (install-time edges), `class`, `evr`, `root`, `skip`, `unresolvable`,
-/// `bootstrap`, `alternatives`, `providers`.
-pub fn report_json(closure: &Closure) -> Value {
-    let mut top = Map::new();
-    for (name, entry) in &closure.sources {
-        let mut obj = Map::new();
-        if entry.skip {
-            obj.insert("skip".into(), Value::Bool(true));
-        }
-        let mut build: Map<String, Value> = entry
-            .build
-            .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
-            .collect();
-        if !entry.unresolvable.is_empty() {
-            build.insert("UNKNOWN".into(), json!(entry.unresolvable));
-        }
-        if !entry.skip {
-            obj.insert("build".into(), Value::Object(build));
-        }
-        if !entry.install.is_empty() {
-            obj.insert("install".into(), json!(entry.install));
-        }
-        if let Some(class) = entry.class {
-            obj.insert("class".into(), json!(class.label()));
-        }
-        if let Some(evr) = &entry.evr {
-            obj.insert("evr".into(), json!(evr));
-        }
-        if entry.root {
-            obj.insert("root".into(), Value::Bool(true));
-        }
-        if !entry.unresolvable.is_empty() {
-            obj.insert("unresolvable".into(), json!(entry.unresolvable));
-        }
-        if !entry.bootstrap.is_empty() {
-            obj.insert("bootstrap".into(), json!(entry.bootstrap));
-        }
-        if !entry.alternatives.is_empty() {
-            obj.insert("alternatives".into(), json!(entry.alternatives));
-        }
-        if !entry.providers.is_empty() {
-            obj.insert("providers".into(), json!(entry.providers));
-        }
-        top.insert(name.clone(), Value::Object(obj));
+/// The closure as an ebranch 0.0.3 report: an entry per source package with its
+/// BuildRequires edges under `build` (unresolvable ones under [`UNKNOWN`], as 0.0.3 does),
+/// and the extra keys 0.0.3 preserves: `install` (install-time edges), `class`, `evr`,
+/// `root`, `skip`, `unresolvable`, `bootstrap`, `alternatives`, `providers`.
+pub fn closure_report(closure: &Closure) -> Report {
+    let mut report = Report::new();
+    for (name, source) in &closure.sources {
+        report.packages.insert(name.clone(), entry(source));
     }
-    Value::Object(top)
+    report
+}
+
+/// One source's entry, keys in the order of `ebranch_report::key::ALL`.
+fn entry(source: &NeededSource) -> Entry {
+    let mut e = Entry::new();
+    if source.skip {
+        e.set(&SKIP, Truthy(true));
+    } else {
+        let mut build = deps(&source.build);
+        if !source.unresolvable.is_empty() {
+            build.insert(
+                UNKNOWN.to_owned(),
+                source.unresolvable.iter().cloned().collect(),
+            );
+        }
+        e.set(&BUILD, build);
+    }
+    if !source.install.is_empty() {
+        e.set(&INSTALL, deps(&source.install));
+    }
+    if let Some(class) = source.class {
+        e.set(&CLASS, class);
+    }
+    if let Some(evr) = &source.evr {
+        e.set(&EVR, evr.clone());
+    }
+    if source.root {
+        e.set(&ROOT, true);
+    }
+    if !source.unresolvable.is_empty() {
+        e.set(&UNRESOLVABLE, source.unresolvable.iter().cloned().collect());
+    }
+    if !source.bootstrap.is_empty() {
+        e.set(&BOOTSTRAP, source.bootstrap.iter().cloned().collect());
+    }
+    if !source.alternatives.is_empty() {
+        let alternatives = source.alternatives.iter().map(|(dep, a)| {
+            let a = Alternatives {
+                chosen: a.chosen.clone(),
+                others: a.others.clone(),
+            };
+            (dep.clone(), a)
+        });
+        e.set(&ALTERNATIVES, alternatives.collect());
+    }
+    if !source.providers.is_empty() {
+        let providers = source.providers.iter().map(|(d, p)| (d.clone(), p.clone()));
+        e.set(&PROVIDERS, providers.collect());
+    }
+    e
+}
+
+fn deps<'a>(
+    edges: impl IntoIterator<Item = (&'a String, &'a std::collections::BTreeSet<String>)>,
+) -> Deps {
+    edges
+        .into_iter()
+        .map(|(provider, deps)| (provider.clone(), deps.iter().cloned().collect()))
+        .collect()
 }
 
 /// The closure's rows as `solv_oracle.py closure` prints them: sorted

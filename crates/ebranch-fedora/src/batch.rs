@@ -512,7 +512,7 @@ mod tests {
         assert!(!s.has_failures());
 
         let bug = |n: &str| report.packages[n].bug().unwrap();
-        assert_eq!(report.packages["python-lib-a"].0["note"], "kept");
+        assert_eq!(report.packages["python-lib-a"].raw("note").unwrap(), "kept");
         let deps = |id: u64| {
             let mut d = bz.get(&[id]).unwrap()[0].depends_on.clone();
             d.sort();

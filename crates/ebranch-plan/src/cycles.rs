@@ -224,7 +224,8 @@ mod tests {
                     seed = seed
                         .wrapping_mul(6_364_136_223_846_793_005)
                         .wrapping_add(1_442_695_040_888_963_407);
-                    if (seed >> 33) % 3 == 0 || (v == w && (seed >> 40) % 5 == 0) {
+                    if (seed >> 33).is_multiple_of(3) || (v == w && (seed >> 40).is_multiple_of(5))
+                    {
                         succ.push(w);
                     }
                 }

@@ -1,7 +1,7 @@
 //! Build planning for ebranch: in what order the missing packages must be built.
 //!
 //! Pure (no IO). Input is a [`BuildGraph`] over the source packages to build, read from an
-//! ebranch 0.0.3 report by [`graph_from_report`] or computed elsewhere. [`plan()`] turns it
+//! report (`ebranch-report`) by [`graph_from_report`] or computed elsewhere. [`plan()`] turns it
 //! into a [`Plan`]: chain-build layers, cycle groups (strongly connected components) placed
 //! as units with their elementary cycles and a cheapest set of edges to bootstrap around,
 //! and the packages blocked by unresolvable dependencies. The renderers turn a plan into a
@@ -9,7 +9,7 @@
 //! `find-cycles` list. Output is deterministic: names are sorted everywhere.
 //!
 //! Modules, one job each:
-//! - `graph`: the input graph; `report`: reading a 0.0.3 report; `error`: its errors.
+//! - `graph`: the input graph; `report`: a report as a graph.
 //! - `model`: the plan and its options; `plan`: the planner, built on `canon` (canonical
 //!   graph), `layering` (components and layers), `cycles` (bounded Johnson), `fas`
 //!   (feedback arc sets), `weight` (which edges look optional) and `hint` (wording).
@@ -18,7 +18,6 @@
 mod buildroot;
 mod canon;
 mod cycles;
-mod error;
 mod fas;
 mod graph;
 mod hint;
@@ -30,7 +29,6 @@ mod report;
 mod weight;
 
 pub use buildroot::buildroot_edges;
-pub use error::PlanError;
 pub use graph::{BuildGraph, Edge, EdgeKind, Unresolved};
 pub use model::{BreakHint, CycleGroup, Layer, Plan, PlanOptions};
 pub use plan::plan;
@@ -39,4 +37,4 @@ pub use render::dot::plan_dot;
 pub use render::find_cycles::find_cycles_json;
 pub use render::json::plan_json;
 pub use render::side_tag::side_tag_script;
-pub use report::{UNKNOWN_PROVIDER, graph_from_report};
+pub use report::graph_from_report;

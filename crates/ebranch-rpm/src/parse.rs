@@ -360,27 +360,27 @@ impl<'a> Parser<'a> {
         let last_op = ops.last().map_or(first_op, |o| o.0);
 
         // rpm's rpmrichParseCheck for this group.
-        if matches!(first_op, RichOp::With | RichOp::Without) {
-            if let Some((p, inner)) = taint.no_with {
-                return Err(self.err(
-                    p,
-                    K::IllegalInWith {
-                        outer: first_op,
-                        inner,
-                    },
-                ));
-            }
+        if matches!(first_op, RichOp::With | RichOp::Without)
+            && let Some((p, inner)) = taint.no_with
+        {
+            return Err(self.err(
+                p,
+                K::IllegalInWith {
+                    outer: first_op,
+                    inner,
+                },
+            ));
         }
         if self.strict {
-            if matches!(first_op, RichOp::And | RichOp::If) {
-                if let Some(p) = taint.no_and {
-                    return Err(self.err(p, K::UnlessInAndContext));
-                }
+            if matches!(first_op, RichOp::And | RichOp::If)
+                && let Some(p) = taint.no_and
+            {
+                return Err(self.err(p, K::UnlessInAndContext));
             }
-            if matches!(first_op, RichOp::Or | RichOp::Unless) {
-                if let Some(p) = taint.no_or {
-                    return Err(self.err(p, K::IfInOrContext));
-                }
+            if matches!(first_op, RichOp::Or | RichOp::Unless)
+                && let Some(p) = taint.no_or
+            {
+                return Err(self.err(p, K::IfInOrContext));
             }
         }
 

@@ -211,10 +211,10 @@ pub fn handle(state: &Mutex<BzState>, seen: &Seen) -> Option<Reply> {
         return None;
     }
     let auth = seen.headers.get("authorization").cloned();
-    if let Some(a) = &auth {
-        if a != &format!("Bearer {KEY}") {
-            return Some(error(401, 306, "The API key you specified is invalid."));
-        }
+    if let Some(a) = &auth
+        && a != &format!("Bearer {KEY}")
+    {
+        return Some(error(401, 306, "The API key you specified is invalid."));
     }
     if seen.method != "GET" && auth.is_none() {
         return Some(error(

@@ -6,7 +6,7 @@ use std::path::Path;
 use ebranch_fedora::batch::{BatchOptions, BatchSummary, Outcome, request_batch};
 use ebranch_fedora::bodhi::UpdateStatus;
 use ebranch_fedora::branch::Branch;
-use ebranch_fedora::report::Report;
+use ebranch_fedora::report::{Report, ReportFile};
 use ebranch_fedora::services::Clients;
 
 use crate::support::bugzilla::{FakeBugzilla, REPORTER, earlier_bug};
@@ -124,10 +124,10 @@ pub fn write_report(dir: &Path) -> std::path::PathBuf {
 
 fn run(world: &World, path: &Path) -> BatchSummary {
     let clients = world.clients(false);
-    let mut report = Report::load(path).unwrap();
+    let (mut file, mut report) = ReportFile::open(path).unwrap();
     let options = BatchOptions::new(Branch::new("epel10"));
     request_batch(clients.services(), &mut report, &options, &mut |r| {
-        r.save(path)
+        file.save(r)
     })
     .unwrap()
 }
@@ -186,7 +186,10 @@ fn batch_skips_adopts_files_links_and_a_rerun_files_nothing() {
     let report = Report::load(&path).unwrap();
     let bug = |n: &str| report.packages[n].bug().unwrap();
     assert_eq!(bug("python-open"), OPEN_BUG);
-    assert_eq!(report.packages["python-app"].0["x-note"], "kept on rewrite");
+    assert_eq!(
+        report.packages["python-app"].raw("x-note").unwrap(),
+        "kept on rewrite"
+    );
     assert!(report.packages["python-branched"].bug().is_none());
 
     // The new bugs carry the request texts.
@@ -294,12 +297,12 @@ fn a_crash_after_a_filing_keeps_it_and_the_rerun_continues() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_report(dir.path());
     let clients = world.clients(false);
-    let mut report = Report::load(&path).unwrap();
+    let (mut file, mut report) = ReportFile::open(&path).unwrap();
     let options = BatchOptions::new(Branch::new("epel10"));
     let mut saves = 0;
     let crashed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         request_batch(clients.services(), &mut report, &options, &mut |r| {
-            r.save(&path)?;
+            file.save(r)?;
             saves += 1;
             if saves == 2 {
                 panic!("simulated crash");

@@ -2,7 +2,7 @@
 
 use ebranch_fedora::batch::{BatchOptions, request_batch};
 use ebranch_fedora::branch::Branch;
-use ebranch_fedora::report::Report;
+use ebranch_fedora::report::{Report, ReportFile};
 use ebranch_fedora::status::{RequestState, State, StatusOptions, refresh_status};
 use ebranch_fedora::time::Timestamp;
 
@@ -14,12 +14,12 @@ fn status_after_a_batch() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_report(dir.path());
     let c = world.clients(false);
-    let mut report = Report::load(&path).unwrap();
+    let (mut file, mut report) = ReportFile::open(&path).unwrap();
     request_batch(
         c.services(),
         &mut report,
         &BatchOptions::new(Branch::new("epel10")),
-        &mut |r| r.save(&path),
+        &mut |r| file.save(r),
     )
     .unwrap();
 
@@ -29,7 +29,7 @@ fn status_after_a_batch() {
         now: Timestamp::parse("2025-03-20T00:00:00Z").unwrap(),
     };
     let all = refresh_status(c.services(), &mut report, &options).unwrap();
-    report.save(&path).unwrap();
+    file.save(&report).unwrap();
     let get = |n: &str| all.iter().find(|(p, _)| p == n).unwrap().1.clone();
     assert_eq!(get("python-have").state, State::Available);
     assert_eq!(get("python-branched").state, State::Branched);

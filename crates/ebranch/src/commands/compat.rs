@@ -18,17 +18,20 @@
 //!   `ebranch plan`) and skip `"skip": true` entries (0.0.3 failed on them);
 //! - saving refuses to overwrite a report file that changed since it was read.
 
-mod report;
-
 use std::collections::BTreeSet;
 use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::Outcome;
+use crate::cli::GlobalArgs;
+use crate::load::{basearch, load_resolved};
+use crate::output::stdout;
+use crate::universe::{UniverseArgs, load_universe, releases};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use ebranch_analysis::{ClosureOptions, Resolver, closure, report_json};
+use ebranch_analysis::{ClosureOptions, Resolver, closure, closure_report};
 use ebranch_fedora::pagure::{DEFAULT_DIST_GIT_URL, DistGit, PagureClient};
 use ebranch_fedora::transport::UreqTransport;
 use ebranch_fedora::url::ServiceUrl;
@@ -36,14 +39,8 @@ use ebranch_fetch::RepoRole;
 use ebranch_plan::{
     PlanOptions, buildroot_edges, chain_build_string, find_cycles_json, graph_from_report, plan,
 };
-use serde_json::{Map, Value};
-
-use self::report::{Report, SaveDecision};
-use crate::Outcome;
-use crate::cli::GlobalArgs;
-use crate::load::{basearch, load_resolved};
-use crate::output::{stdout, write_atomically};
-use crate::universe::{UniverseArgs, load_universe, releases};
+use ebranch_report::rules::{self, SaveDecision};
+use ebranch_report::{Class, Entry, Report, ReportError, ReportFile, UNKNOWN, key};
 
 /// `ebranch dependencies`
 #[derive(Args, Debug)]
@@ -206,29 +203,25 @@ fn print(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Saves a report (indented JSON, a final newline) atomically, unless the file changed
-/// since it was read as `loaded` (`None`: there was no file): then nothing is written, and
-/// when the file now has more entries than `report`, this is 0.0.3's "new report is
-/// shorter" refusal (exit 0, as in 0.0.3); otherwise an error.
-fn save(path: &Path, loaded: Option<&str>, report: &Report) -> Result<()> {
-    let now = report::read_raw(path)?;
-    if now.as_deref() != loaded {
-        let now_len = now
-            .as_deref()
-            .and_then(|text| report::parse(text, path).ok())
-            .map_or(0, |r| r.len());
-        if now_len > report.len() {
+/// Prints the whole report as 0.0.3 does: indented by two, as saved.
+fn print_report(report: &Report) -> Result<()> {
+    let mut out = stdout();
+    out.write_all(report.to_json().as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Saves a report through the one report store: atomically, and only if the file has not
+/// changed since it was read. When it changed and now has more entries than `report`, this
+/// is 0.0.3's "new report is shorter" refusal (exit 0, as in 0.0.3); otherwise an error.
+fn save(file: &mut ReportFile, report: &Report) -> Result<()> {
+    match file.save(report) {
+        Err(ReportError::Changed { entries_now, .. }) if entries_now > report.len() => {
             eprintln!("ERROR: new report is shorter, cowardly refusing to save it");
-            return Ok(());
+            Ok(())
         }
-        bail!(
-            "report {} changed while this command ran; not overwriting it (run the command again)",
-            path.display()
-        );
+        other => Ok(other?),
     }
-    let mut text = report::to_text(report);
-    text.push('\n');
-    write_atomically(path, text.as_bytes())
 }
 
 /// The computed entries of `names` (the root entries of a BuildRequires-only closure),
@@ -240,7 +233,7 @@ fn direct_missing(
     branch: &str,
     reference: &str,
     global: &GlobalArgs,
-) -> Result<Vec<Option<Map<String, Value>>>> {
+) -> Result<Vec<Option<Entry>>> {
     let universe = UniverseArgs {
         target: Some(branch.to_owned()),
         reference: reference.to_owned(),
@@ -255,49 +248,43 @@ fn direct_missing(
         skip: others,
     };
     let result = closure(&mut resolver, names, &options);
-    let Value::Object(json) = report_json(&result) else {
-        unreachable!("report_json returns an object");
-    };
+    let mut computed = closure_report(&result);
     Ok(names
         .iter()
         .map(|name| {
             let found = result.sources.get(name).is_some_and(|s| s.evr.is_some());
-            match json.get(name) {
-                // Every computed name is a root here; in the report, "root" would mislead.
-                Some(Value::Object(entry)) if found => Some(
-                    entry
-                        .iter()
-                        .filter(|(k, _)| *k != "root")
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                ),
-                _ => None,
-            }
+            let mut entry = computed.packages.swap_remove(name).filter(|_| found)?;
+            // Every computed name is a root here; in the report, "root" would mislead.
+            entry.remove(key::ROOT.name());
+            Some(entry)
         })
         .collect())
 }
 
 fn missing_build_reqs(args: &MissingBuildReqsArgs, global: &GlobalArgs) -> Result<Outcome> {
     // As click does, an empty value (`-f ''`, `EBRANCH_FILE=`) is no value.
-    let file = args
+    let path = args
         .report_file
         .as_deref()
         .filter(|f| !f.is_empty())
         .map(Path::new);
     let reference = reference(&args.ref_branch);
-    let (mut existing, loaded) = match file {
-        Some(path) => report::load(path)?,
-        None => (Map::new(), None),
+    let (mut file, mut existing) = match path {
+        Some(path) => {
+            let (file, report) = ReportFile::open_or_empty(path)?;
+            (Some(file), report)
+        }
+        None => (None, Report::new()),
     };
     let pkg = &args.pkgname;
-    if existing.contains_key(pkg) && !args.update {
-        print(&report::to_text(&existing))?;
+    if existing.packages.contains_key(pkg) && !args.update {
+        print_report(&existing)?;
         return Ok(Outcome::Clean);
     }
-    let others = existing.keys().filter(|k| *k != pkg).cloned().collect();
+    let others = existing.names().filter(|k| k != pkg).map(str::to_owned);
     let computed = direct_missing(
         std::slice::from_ref(pkg),
-        others,
+        others.collect(),
         &args.branch,
         reference,
         global,
@@ -305,50 +292,50 @@ fn missing_build_reqs(args: &MissingBuildReqsArgs, global: &GlobalArgs) -> Resul
     let Some(Some(entry)) = computed.into_iter().next() else {
         bail!("no source package `{pkg}` in the reference `{reference}`");
     };
-    let merged = match existing.get(pkg) {
-        Some(old) => report::merge(old, entry),
-        None => Value::Object(entry),
+    let merged = match existing.packages.get(pkg) {
+        Some(old) => old.merged_with(entry),
+        None => entry,
     };
-    existing.insert(pkg.clone(), merged);
-    if let Some(path) = file {
-        save(path, loaded.as_deref(), &existing)?;
+    existing.packages.insert(pkg.clone(), merged);
+    if let Some(file) = &mut file {
+        save(file, &existing)?;
     }
-    print(&report::to_text(&existing))?;
+    print_report(&existing)?;
     Ok(Outcome::Clean)
 }
 
 fn unfold(args: &UnfoldArgs) -> Result<Outcome> {
-    let path = &args.report_file;
-    let (existing, loaded) = report::load(path)?;
-    let (expanded, added) = report::unfold(&existing)?;
+    let (mut file, existing) = ReportFile::open_or_empty(&args.report_file)?;
+    let (expanded, added) = rules::unfold(&existing);
     if added.is_empty() {
         eprintln!("Report unchanged");
     } else {
         eprintln!("Added {} package(s): {}", added.len(), added.join(" "));
     }
     // 0.0.3 always saves (creating a missing file); an unchanged file is left alone.
-    if !added.is_empty() || loaded.is_none() {
-        save(path, loaded.as_deref(), &expanded)?;
+    if !added.is_empty() || !file.exists() {
+        save(&mut file, &expanded)?;
     }
-    print(&report::to_text(&expanded))?;
+    print_report(&expanded)?;
     Ok(Outcome::Clean)
 }
 
 fn iterate(args: &IterateArgs, global: &GlobalArgs) -> Result<Outcome> {
     let path = &args.report_file;
     let reference = reference(&args.ref_branch);
-    let (existing, loaded) = report::load(path)?;
-    if loaded.is_none() {
+    let (mut file, existing) = ReportFile::open_or_empty(path)?;
+    if !file.exists() {
         eprintln!(
             "warning: report {} does not exist; nothing to iterate",
             path.display()
         );
     }
-    let todo = report::to_iterate(&existing);
+    let todo = rules::to_iterate(&existing);
     let mut expanded = existing.clone();
     if !todo.is_empty() {
         let wanted: BTreeSet<&String> = todo.iter().collect();
         let others = existing
+            .packages
             .keys()
             .filter(|k| !wanted.contains(k))
             .cloned()
@@ -357,8 +344,8 @@ fn iterate(args: &IterateArgs, global: &GlobalArgs) -> Result<Outcome> {
         for (name, entry) in todo.iter().zip(computed) {
             match entry {
                 Some(entry) => {
-                    let merged = report::merge(&existing[name], entry);
-                    expanded.insert(name.clone(), merged);
+                    let merged = existing.packages[name].merged_with(entry);
+                    expanded.packages.insert(name.clone(), merged);
                 }
                 None => eprintln!(
                     "warning: no source package `{name}` in the reference `{reference}`; left as it is \
@@ -367,14 +354,14 @@ fn iterate(args: &IterateArgs, global: &GlobalArgs) -> Result<Outcome> {
             }
         }
     }
-    match report::save_decision(&existing, &expanded) {
+    match rules::save_decision(&existing, &expanded) {
         SaveDecision::Unchanged => eprintln!("Report unchanged"),
         SaveDecision::Shorter => {
             eprintln!("ERROR: new report is shorter, cowardly refusing to save it");
         }
-        SaveDecision::Save => save(path, loaded.as_deref(), &expanded)?,
+        SaveDecision::Save => save(&mut file, &expanded)?,
     }
-    print(&report::to_text(&expanded))?;
+    print_report(&expanded)?;
     Ok(Outcome::Clean)
 }
 
@@ -383,22 +370,22 @@ fn iterate(args: &IterateArgs, global: &GlobalArgs) -> Result<Outcome> {
 /// of `ebranch missing` have). Notes on stderr say what 0.0.3 would have tripped over.
 /// Also returns the entries classified `blocked-by-base`.
 fn build_graph(path: &Path) -> Result<(ebranch_plan::BuildGraph, Vec<String>)> {
-    let report = report::normalize_skip(&report::load_existing(path)?);
+    let report = Report::load(path)?;
     let mut not_iterated = Vec::new();
-    let mut outside: BTreeSet<&str> = BTreeSet::new();
+    let mut outside: BTreeSet<String> = BTreeSet::new();
     let mut base = Vec::new();
-    for (name, entry) in &report {
-        if report::is_skipped(entry) {
+    for (name, entry) in &report.packages {
+        if entry.skip() {
             continue;
         }
-        if entry.get("class").and_then(Value::as_str) == Some("blocked-by-base") {
+        if entry.class() == Some(Class::BlockedByBase) {
             base.push(name.clone());
         }
-        if entry.get("build").is_none() {
+        if !entry.has(key::BUILD.name()) {
             not_iterated.push(name.as_str());
         }
-        for provider in report::build_providers(name, entry)? {
-            if provider != report::UNKNOWN && !report.contains_key(provider) {
+        for provider in entry.build_providers() {
+            if provider != UNKNOWN && !report.packages.contains_key(&provider) {
                 outside.insert(provider);
             }
         }
@@ -416,8 +403,7 @@ fn build_graph(path: &Path) -> Result<(ebranch_plan::BuildGraph, Vec<String>)> {
             outside.into_iter().collect::<Vec<_>>().join(" ")
         );
     }
-    let graph = graph_from_report(&Value::Object(report))
-        .with_context(|| format!("reading report {}", path.display()))?;
+    let graph = graph_from_report(&report);
     Ok((buildroot_edges(&graph), base))
 }
 

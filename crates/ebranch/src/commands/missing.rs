@@ -6,7 +6,9 @@ use std::io::IsTerminal;
 
 use anyhow::Result;
 use clap::{Args, ValueEnum};
-use ebranch_analysis::{Class, Closure, ClosureOptions, Resolver, closure, report_json, rows_tsv};
+use ebranch_analysis::{
+    Class, Closure, ClosureOptions, Resolver, closure, closure_report, rows_tsv,
+};
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
@@ -97,11 +99,7 @@ pub fn run(args: MissingArgs, global: &GlobalArgs) -> Result<Outcome> {
                 && std::env::var_os("NO_COLOR").is_none();
             summary(&result, color)
         }
-        MissingFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report_json(&result))?;
-            s.push('\n');
-            s
-        }
+        MissingFormat::Json => closure_report(&result).to_json(),
         MissingFormat::Tsv => rows_tsv(&result),
         MissingFormat::Dot => dot(&result),
     };

@@ -2,13 +2,14 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::{Args, ValueEnum};
-use ebranch_analysis::report_json;
+use ebranch_analysis::closure_report;
 use ebranch_plan::{
     Plan, PlanOptions, buildroot_edges, chain_build_string, graph_from_report, plan, plan_dot,
     plan_json, side_tag_script,
 };
+use ebranch_report::Report;
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
@@ -61,8 +62,8 @@ pub struct PlanArgs {
 /// Runs the command.
 pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
     let report = match args.inputs.as_slice() {
-        [one] if Path::new(one).is_file() => read_report(Path::new(one))?,
-        packages => report_json(&compute(
+        [one] if Path::new(one).is_file() => Report::load(Path::new(one))?,
+        packages => closure_report(&compute(
             packages,
             &args.universe,
             &args.deps,
@@ -70,7 +71,7 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
             global,
         )?),
     };
-    let graph = graph_from_report(&report).context("reading the report")?;
+    let graph = graph_from_report(&report);
     let graph = buildroot_edges(&graph);
     let options = PlanOptions {
         max_cycles_per_component: args.max_cycles,
@@ -99,14 +100,6 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::found_if(
         !(result.cycles.is_empty() && result.blocked.is_empty()),
     ))
-}
-
-/// Reads a report file, with an error naming it.
-pub fn read_report(path: &Path) -> Result<serde_json::Value> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read report {}", path.display()))?;
-    serde_json::from_str(&text)
-        .with_context(|| format!("report {} is not valid JSON", path.display()))
 }
 
 /// Cycles and blocked packages, on stderr: what a packager must handle by hand. In the

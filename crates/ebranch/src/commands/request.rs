@@ -10,12 +10,13 @@ use anyhow::{Result, bail};
 use clap::Args;
 use ebranch_fedora::batch::{self, BatchOptions, BatchSummary, request_batch};
 use ebranch_fedora::branch::Branch;
-use ebranch_fedora::report::{Class, Report};
+use ebranch_fedora::report::{Class, ReportFile};
 use ebranch_fedora::request::{
     BranchRequest, EPEL_PRODUCT, FALLBACK_PRODUCT, FALLBACK_VERSION, SingleOutcome, request_one,
     resolve_blocks,
 };
 use ebranch_fedora::services::{Clients, Services};
+use ebranch_report::key::BUG;
 use serde_json::{Value, json};
 
 use self::connect::{Access, Format, ServiceArgs, dry_run_json, dry_run_text, url_of};
@@ -191,7 +192,7 @@ fn whole_report(
     global: &GlobalArgs,
 ) -> Result<Outcome> {
     let target = target_branch(options)?;
-    let mut report = Report::load(path)?;
+    let (mut file, mut report) = ReportFile::open(path)?;
     let clients = connect::connect(
         services,
         global,
@@ -212,9 +213,11 @@ fn whole_report(
             Ok(())
         })?
     } else {
+        // Each new bug number goes into the file as it is now: a `status` or another
+        // request run writing the report meanwhile loses nothing, and neither do we.
         request_batch(clients.services(), &mut report, &batch_options, &mut |r| {
             saved += 1;
-            r.save(path)
+            file.update(|now| now.fill_from(r, &BUG))
         })?
     };
     let written = (saved > 0).then_some(path);

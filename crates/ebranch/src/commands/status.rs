@@ -4,14 +4,15 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use ebranch_fedora::branch::Branch;
-use ebranch_fedora::report::{Class, Report};
+use ebranch_fedora::report::{Class, Report, ReportFile};
 use ebranch_fedora::status::{PackageStatus, RequestState, State, StatusOptions, refresh_status};
 use ebranch_plan::{
     Plan, PlanOptions, buildroot_edges, chain_build_string, graph_from_report, plan, plan_json,
 };
+use ebranch_report::key::{SKIP, STATUS, Truthy};
 use serde_json::{Value, json};
 
 use crate::Outcome;
@@ -45,7 +46,7 @@ pub struct StatusArgs {
 /// Runs the command.
 pub fn run(args: StatusArgs, global: &GlobalArgs) -> Result<Outcome> {
     let now = connect::as_of(args.as_of.as_deref())?;
-    let mut report = Report::load(&args.report)?;
+    let (mut file, mut report) = ReportFile::open(&args.report)?;
     let clients = connect::connect(&args.services, global, Access::Read)?;
     let options = StatusOptions {
         target: Branch::new(&args.target),
@@ -53,8 +54,13 @@ pub fn run(args: StatusArgs, global: &GlobalArgs) -> Result<Outcome> {
         now,
     };
     let statuses = refresh_status(clients.services(), &mut report, &options)?;
-    report.save(&args.report)?;
-    let remaining = remaining_plan(&report)?;
+    // The statuses go into the report as it is now: bug numbers a `request --report`
+    // wrote meanwhile stay.
+    let report = file.update(|now| {
+        now.overwrite_from(&report, &STATUS);
+        now.clone()
+    })?;
+    let remaining = remaining_plan(&report);
     let chain = chain_build_string(&remaining);
     let attention = statuses.iter().any(|(_, s)| needs_attention(s));
 
@@ -163,22 +169,19 @@ fn describe(status: &PackageStatus, clients: &ebranch_fedora::services::Clients)
 
 /// The plan for what is not done yet: done packages (available, stable, skipped) count as
 /// in the target, the rest is planned with `ebranch-plan`.
-fn remaining_plan(report: &Report) -> Result<Plan> {
-    let mut value = serde_json::to_value(report)?;
-    let top = value
-        .as_object_mut()
-        .context("the report is not a JSON object")?;
-    for (name, entry) in &report.packages {
+fn remaining_plan(report: &Report) -> Plan {
+    let mut rest = report.clone();
+    for entry in rest.packages.values_mut() {
         let status_done = entry
             .status()
             .and_then(|s| serde_json::from_value::<PackageStatus>(s.clone()).ok())
             .is_some_and(|s| s.state.is_done());
-        if entry.skip() || entry.class() == Some(Class::Available) || status_done {
-            if let Some(Value::Object(e)) = top.get_mut(name) {
-                e.insert("skip".into(), Value::Bool(true));
-            }
+        if entry.class() == Some(Class::Available) || status_done {
+            entry.set(&SKIP, Truthy(true));
         }
     }
-    let graph = graph_from_report(&value).context("planning the rest")?;
-    Ok(plan(&buildroot_edges(&graph), &PlanOptions::default()))
+    plan(
+        &buildroot_edges(&graph_from_report(&rest)),
+        &PlanOptions::default(),
+    )
 }
