@@ -167,7 +167,7 @@ impl Bugzilla for MemBugzilla {
         created.summary = bug.summary.clone();
         created.product = bug.product.clone();
         created.status = "NEW".into();
-        created.creation_time = Some(Timestamp(0));
+        created.creation_time = Some(Timestamp::UNIX_EPOCH);
         self.bugs.borrow_mut().push(created);
         Ok(id)
     }

@@ -1,65 +1,106 @@
-//! UTC timestamps as seconds since the epoch, parsed from the services' date strings.
+//! UTC instants with one-second precision, on `jiff`: parsed from the services' date
+//! strings and from the user's `--as-of`, compared and moved by whole days.
+//!
+//! Every timestamp of this crate goes through here, so the calendar rules are jiff's:
+//! `2026-02-30` is not a date, `+02:00` is an offset from UTC, and arithmetic past
+//! jiff's range (years -9999 to 9999) is an error or saturates, never wraps.
 
 use std::fmt;
 
-/// Seconds in a day.
+use jiff::SignedDuration;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::Offset;
+
+/// Seconds in a day (a UTC day: no time zone, no daylight saving).
 pub const DAY: i64 = 86_400;
 
 /// A UTC instant with one-second precision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(pub i64);
+pub struct Timestamp(jiff::Timestamp);
 
 impl Timestamp {
+    /// 1970-01-01T00:00:00Z.
+    pub const UNIX_EPOCH: Timestamp = Timestamp(jiff::Timestamp::UNIX_EPOCH);
+
     /// The current time. Only callers outside the decision code should use this.
     pub fn now() -> Self {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
-        Self(secs)
+        Self::whole_seconds(jiff::Timestamp::now())
     }
 
-    /// Parse `YYYY-MM-DDTHH:MM:SS[Z]` (Bugzilla) or `YYYY-MM-DD HH:MM:SS` (Bodhi).
+    /// The instant `seconds` after 1970-01-01T00:00:00Z; `None` outside jiff's range.
+    pub fn from_unix_seconds(seconds: i64) -> Option<Self> {
+        jiff::Timestamp::from_second(seconds).ok().map(Self)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix_seconds(self) -> i64 {
+        self.0.as_second()
+    }
+
+    /// Parse the forms the services and users write, fractions of a second dropped:
+    /// - `2025-01-31T12:00:00Z`, `2025-01-31T14:00:00+02:00` (Bugzilla, RFC 3339: the
+    ///   offset is honoured; a space may replace the `T`),
+    /// - `2017-02-13 17:38:43` (Bodhi: no offset, UTC),
+    /// - `2025-01-31` (midnight UTC).
+    ///
+    /// Dates that do not exist (`2026-02-30`) and trailing text are refused.
     pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim().trim_end_matches('Z');
-        let (date, time) = text.split_once(['T', ' ']).unwrap_or((text, "00:00:00"));
-        let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-        let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-        let time = time.split(['.', '+']).next().unwrap_or("");
-        let mut t = time.split(':').map(|p| p.parse::<i64>().ok());
-        let (hh, mm, ss) = (t.next()??, t.next()??, t.next().unwrap_or(Some(0))?);
-        let valid = (1..=12).contains(&m)
-            && (1..=31).contains(&day)
-            && (0..24).contains(&hh)
-            && (0..60).contains(&mm)
-            && (0..=60).contains(&ss);
-        valid.then(|| Self(days_from_civil(y, m, day) * DAY + hh * 3600 + mm * 60 + ss))
+        let text = text.trim();
+        if let Ok(instant) = text.parse::<jiff::Timestamp>() {
+            return Some(Self::whole_seconds(instant));
+        }
+        // Without an offset, only plain date-times and dates: a civil parse would ignore
+        // an offset or a time zone annotation that the instant parse refused above.
+        if text.contains(['+', 'Z', 'z', '[']) || text.rfind('-').is_some_and(|i| i > 10) {
+            return None;
+        }
+        let civil = match text.parse::<DateTime>() {
+            Ok(dt) => dt,
+            Err(_) => text
+                .parse::<Date>()
+                .ok()?
+                .to_datetime(jiff::civil::Time::midnight()),
+        };
+        Offset::UTC
+            .to_timestamp(civil)
+            .ok()
+            .map(Self::whole_seconds)
     }
 
-    /// This instant plus `days` days.
+    /// This instant plus `days` days; `None` past the range of dates.
+    pub fn checked_plus_days(self, days: i64) -> Option<Self> {
+        let seconds = days.checked_mul(DAY)?;
+        self.0
+            .checked_add(SignedDuration::from_secs(seconds))
+            .ok()
+            .map(Self)
+    }
+
+    /// This instant plus `days` days, held at the ends of the range of dates (a due date
+    /// past year 9999 is never reached; one before year -9999 always is).
     pub fn plus_days(self, days: i64) -> Self {
-        Self(self.0 + days * DAY)
+        self.checked_plus_days(days).unwrap_or(if days < 0 {
+            Self(jiff::Timestamp::MIN)
+        } else {
+            Self(jiff::Timestamp::MAX)
+        })
     }
 
     /// Whole days from `earlier` to `self` (negative if `earlier` is later).
     pub fn days_since(self, earlier: Timestamp) -> i64 {
-        (self.0 - earlier.0).div_euclid(DAY)
+        (self.unix_seconds() - earlier.unix_seconds()).div_euclid(DAY)
+    }
+
+    fn whole_seconds(instant: jiff::Timestamp) -> Self {
+        // In range: the same second as an instant jiff already holds.
+        Self(jiff::Timestamp::from_second(instant.as_second()).unwrap_or(instant))
     }
 }
 
 impl fmt::Display for Timestamp {
-    /// ISO 8601 with `Z`, e.g. `2025-01-31T12:00:00Z`.
+    /// ISO 8601 in UTC with `Z`, e.g. `2025-01-31T12:00:00Z`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let days = self.0.div_euclid(DAY);
-        let secs = self.0.rem_euclid(DAY);
-        let (y, m, d) = civil_from_days(days);
-        write!(
-            f,
-            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-            secs / 3600,
-            secs % 3600 / 60,
-            secs % 60
-        )
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -77,53 +118,48 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
     }
 }
 
-/// Days since 1970-01-01 of a proleptic Gregorian date (eras of 400 years).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let shifted_month = (month + 9) % 12; // March = 0
-    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn t(text: &str) -> Timestamp {
+        Timestamp::parse(text).unwrap_or_else(|| panic!("{text:?} should parse"))
+    }
+
     #[test]
     fn parses_bugzilla_and_bodhi_forms() {
-        assert_eq!(Timestamp::parse("1970-01-01T00:00:00Z"), Some(Timestamp(0)));
-        assert_eq!(
-            Timestamp::parse("2000-03-01T00:00:01Z"),
-            Some(Timestamp(951_868_801))
-        );
-        assert_eq!(
-            Timestamp::parse("2017-02-13 17:38:43"),
-            Timestamp::parse("2017-02-13T17:38:43Z")
-        );
+        assert_eq!(t("1970-01-01T00:00:00Z"), Timestamp::UNIX_EPOCH);
+        assert_eq!(t("2000-03-01T00:00:01Z").unix_seconds(), 951_868_801);
+        assert_eq!(t("2017-02-13 17:38:43"), t("2017-02-13T17:38:43Z"));
+        assert_eq!(t("2017-02-13"), t("2017-02-13T00:00:00Z"));
+        assert_eq!(t("2017-02-13T17:38:43.999Z"), t("2017-02-13T17:38:43Z"));
         assert_eq!(Timestamp::parse("2024-02-30x"), None);
         assert_eq!(Timestamp::parse("garbage"), None);
+    }
+
+    #[test]
+    fn impossible_dates_are_refused() {
+        for bad in [
+            "2026-02-30",
+            "2026-02-30T00:00:00Z",
+            "2025-02-29 00:00:00",
+            "2026-13-01",
+            "2026-04-31T12:00:00Z",
+            "2026-01-01T24:00:01Z",
+            "",
+        ] {
+            assert_eq!(Timestamp::parse(bad), None, "{bad:?}");
+        }
+        assert_eq!(t("2024-02-29").to_string(), "2024-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn offsets_are_honoured() {
+        assert_eq!(t("2026-01-05T09:00:00+02:00"), t("2026-01-05T07:00:00Z"));
+        assert_eq!(t("2026-01-05T09:00:00-05:30"), t("2026-01-05T14:30:00Z"));
+        assert_eq!(t("2026-01-05 09:00:00+02:00"), t("2026-01-05T07:00:00Z"));
+        // A time zone name alone is not an offset: refused rather than read as UTC.
+        assert_eq!(Timestamp::parse("2026-01-05T09:00:00[Europe/Paris]"), None);
     }
 
     #[test]
@@ -132,16 +168,51 @@ mod tests {
             "2024-02-29T23:59:59Z",
             "1999-12-31T00:00:00Z",
             "2100-03-01T12:30:00Z",
+            "0001-01-01T00:00:00Z",
         ] {
-            assert_eq!(Timestamp::parse(text).unwrap().to_string(), text);
+            assert_eq!(t(text).to_string(), text);
         }
     }
 
     #[test]
     fn day_arithmetic() {
-        let t = Timestamp::parse("2025-01-01T00:00:00Z").unwrap();
-        assert_eq!(t.plus_days(7).to_string(), "2025-01-08T00:00:00Z");
-        assert_eq!(t.plus_days(7).days_since(t), 7);
-        assert_eq!(Timestamp(t.0 + 3600).days_since(t), 0);
+        let start = t("2025-01-01T00:00:00Z");
+        assert_eq!(start.plus_days(7).to_string(), "2025-01-08T00:00:00Z");
+        assert_eq!(start.plus_days(7).days_since(start), 7);
+        assert_eq!(
+            Timestamp::from_unix_seconds(start.unix_seconds() + 3600)
+                .unwrap()
+                .days_since(start),
+            0
+        );
+    }
+
+    #[test]
+    fn far_days_never_wrap_around() {
+        let now = t("2026-01-05T09:00:00Z");
+        // Far in the past stays in the past (it used to wrap to a date in the future).
+        for days in [-200_000_000_000_000, i64::MIN, -5_000_000] {
+            assert!(now.plus_days(days) < now, "{days}");
+        }
+        for days in [200_000_000_000_000, i64::MAX, 5_000_000] {
+            assert!(now.plus_days(days) > now, "{days}");
+        }
+        assert!(t("0001-01-01") < now);
+        assert_eq!(Timestamp::parse("99999999999999-01-01"), None);
+    }
+
+    #[test]
+    fn checked_days_say_when_out_of_range() {
+        let now = t("2026-01-05T09:00:00Z");
+        for days in [
+            -200_000_000_000_000,
+            i64::MIN,
+            -5_000_000,
+            5_000_000,
+            i64::MAX,
+        ] {
+            assert_eq!(now.checked_plus_days(days), None, "{days}");
+        }
+        assert_eq!(now.checked_plus_days(-3), Some(t("2026-01-02T09:00:00Z")));
     }
 }

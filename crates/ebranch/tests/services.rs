@@ -739,6 +739,51 @@ fn follow_up_reminds_once_then_escalates() {
 }
 
 #[test]
+fn as_of_refuses_impossible_and_far_dates_and_honours_offsets() {
+    let w = World::demo();
+    assert_eq!(w.run(&["request", "python-b4"]).code, 0);
+    let path = w.path("report.json");
+    std::fs::write(&path, r#"{"python-b4": {"bug": 2300001}}"#).unwrap();
+    let arg = path.to_str().unwrap();
+    let follow_up = |as_of: &str| {
+        w.run_without_key(&["follow-up", arg, "--dry-run", &format!("--as-of={as_of}")])
+    };
+
+    // Filed at 2026-01-05T09:00:00Z: the reminder is due a week later at 09:00 UTC, which
+    // is 11:00 at +02:00. At 10:30+02:00 it is not due yet.
+    let early = follow_up("2026-01-12T10:30:00+02:00");
+    assert_eq!(early.code, 0, "{}{}", early.stdout, early.stderr);
+    assert!(
+        early
+            .stdout
+            .contains("python-b4: bug 2300001 waiting; reminder due 2026-01-12T09:00:00Z"),
+        "{}",
+        early.stdout
+    );
+    let due = follow_up("2026-01-12T11:00:00+02:00");
+    assert!(
+        due.stdout.contains("reminder due; would remind"),
+        "{}",
+        due.stdout
+    );
+
+    for bad in [
+        "2026-02-30",
+        "2026-02-30T09:00:00Z",
+        "-200000000000000d",
+        "+99999999d",
+    ] {
+        let out = follow_up(bad);
+        assert_eq!(out.code, 2, "--as-of {bad}: {}{}", out.stdout, out.stderr);
+        assert!(out.stderr.starts_with("error: --as-of"), "{}", out.stderr);
+        assert_eq!(out.stdout, "");
+        let status = w.run(&["status", arg, &format!("--as-of={bad}")]);
+        assert_eq!(status.code, 2, "status --as-of {bad}");
+    }
+    assert_eq!(w.writes(), 1, "only the request was ever sent");
+}
+
+#[test]
 #[should_panic(expected = "did not declare")]
 fn the_fake_fails_the_test_on_undeclared_requests() {
     let w = World::demo();

@@ -137,8 +137,8 @@ pub fn dry_run_json(clients: &Clients) -> Option<Value> {
     Some(Value::Array(writes))
 }
 
-/// `--as-of`: a time (`2026-01-05T09:00:00Z`, `2026-01-05`) or days from now (`+8d`,
-/// `-3d`); none: now.
+/// `--as-of`: a time (`2026-01-05T09:00:00Z`, `2026-01-05T10:00:00+01:00`, `2026-01-05`)
+/// or days from now (`+8d`, `-3d`); none: now.
 pub fn as_of(text: Option<&str>) -> Result<Timestamp> {
     let now = Timestamp::now();
     let Some(text) = text else {
@@ -148,14 +148,22 @@ pub fn as_of(text: Option<&str>) -> Result<Timestamp> {
         .trim()
         .strip_suffix('d')
         .filter(|t| t.starts_with(['+', '-']))
-        .and_then(|t| t.parse::<i64>().ok());
+        .map(|t| {
+            t.parse::<i64>()
+                .ok()
+                .and_then(|days| now.checked_plus_days(days))
+        });
     match relative {
-        Some(days) => Ok(now.plus_days(days)),
+        Some(Some(time)) => Ok(time),
+        Some(None) => bail!("--as-of {text:?}: too many days from now"),
         None => Timestamp::parse(text).with_context(|| {
-            format!("--as-of {text:?}: want YYYY-MM-DD[THH:MM:SSZ] or +Nd/-Nd (days from now)")
+            format!(
+                "--as-of {text:?}: want a real date, YYYY-MM-DD[THH:MM:SS(Z|+HH:MM)], \
+                 or +Nd/-Nd (days from now)"
+            )
         }),
     }
 }
 
 /// The option text shared by `status` and `follow-up` for `--as-of`.
-pub const AS_OF_HELP: &str = "Judge dates as of this time instead of now: YYYY-MM-DD[THH:MM:SSZ], or +Nd / -Nd days from now (previews, tests)";
+pub const AS_OF_HELP: &str = "Judge dates as of this time instead of now: YYYY-MM-DD[THH:MM:SS(Z|+HH:MM)], or +Nd / -Nd days from now (previews, tests)";
