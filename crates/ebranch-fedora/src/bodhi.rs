@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::http::{HttpError, Request, Response, Transport, decode, unexpected_status};
+use crate::http::{HttpError, Request, Response, Transport, decode, exchange, unexpected_status};
 use crate::url::{ServiceUrl, query};
 
 /// The production Bodhi.
@@ -199,7 +199,7 @@ impl BodhiClient {
 
     fn get(&self, path: &str, params: &[(&str, &str)]) -> Result<(String, Response), BodhiError> {
         let url = format!("{}{}", self.base.join(path), query(params));
-        let response = self.transport.send(&Request::get(&url))?;
+        let response = exchange(&*self.transport, &Request::get(&url))?;
         if response.is_success() {
             return Ok((url, response));
         }

@@ -148,10 +148,62 @@ pub enum HttpError {
     },
 }
 
+impl HttpError {
+    /// This error with `key` redacted from every text it holds.
+    fn redacted(self, key: &ApiKey) -> Self {
+        match self {
+            Self::Transport {
+                method,
+                url,
+                message,
+            } => Self::Transport {
+                method,
+                url: key.redact(&url),
+                message: key.redact(&message),
+            },
+            Self::Insecure { url } => Self::Insecure {
+                url: key.redact(&url),
+            },
+            Self::Decode { url, message } => Self::Decode {
+                url: key.redact(&url),
+                message: key.redact(&message),
+            },
+            Self::Status {
+                url,
+                status,
+                snippet,
+            } => Self::Status {
+                url: key.redact(&url),
+                status,
+                snippet: key.redact(&snippet),
+            },
+        }
+    }
+}
+
 /// Sends requests. Implemented by the real HTTP client and by the dry-run recorder.
+/// Clients do not call it directly: they go through [`exchange`].
 pub trait Transport: Send + Sync {
     /// Send `request` and return the response whatever its status.
     fn send(&self, request: &Request) -> Result<Response, HttpError>;
+}
+
+/// Send `request`: the one way the clients talk to a service. What comes back holds no
+/// API key: the key of `request` is redacted from the response body and from a transport
+/// error before any caller reads them, so no error formed from them (an HTTP status
+/// error, Bugzilla's JSON error, a decoding error) can show it.
+pub fn exchange(transport: &dyn Transport, request: &Request) -> Result<Response, HttpError> {
+    let result = transport.send(request);
+    let Some(key) = &request.bearer else {
+        return result;
+    };
+    match result {
+        Ok(response) => Ok(Response {
+            status: response.status,
+            body: key.redact(&response.body),
+        }),
+        Err(e) => Err(e.redacted(key)),
+    }
 }
 
 /// Decode a response body as JSON type `T`.
@@ -198,6 +250,47 @@ mod tests {
         assert!(text.contains("\"add\": [\n"));
         assert!(!text.contains("k3y"));
         assert!(!format!("{req:?}").contains("k3y"));
+    }
+
+    /// Answers every request with the bearer key in the body, or fails naming it.
+    struct Echo {
+        fail: bool,
+    }
+
+    impl Transport for Echo {
+        fn send(&self, request: &Request) -> Result<Response, HttpError> {
+            let key = request.bearer.as_ref().map(ApiKey::expose).unwrap_or("");
+            if self.fail {
+                return Err(HttpError::Transport {
+                    method: request.method,
+                    url: request.url.clone(),
+                    message: format!("proxy refused Authorization: Bearer {key}"),
+                });
+            }
+            Ok(Response {
+                status: 400,
+                body: format!(r#"{{"error": true, "code": 32000, "message": "bad key {key}"}}"#),
+            })
+        }
+    }
+
+    #[test]
+    fn exchange_redacts_the_key_from_bodies_and_transport_errors() {
+        let key = ApiKey::new("k3y-0123").unwrap();
+        let request = Request::get("http://127.0.0.1/rest/bug").bearer(Some(&key));
+        let response = exchange(&Echo { fail: false }, &request).unwrap();
+        assert_eq!(
+            response.body,
+            r#"{"error": true, "code": 32000, "message": "bad key <redacted>"}"#
+        );
+        let err = exchange(&Echo { fail: true }, &request).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "GET http://127.0.0.1/rest/bug failed: proxy refused Authorization: Bearer <redacted>"
+        );
+        // Without a key nothing is changed.
+        let anonymous = Request::get("http://127.0.0.1/rest/bug");
+        assert!(exchange(&Echo { fail: false }, &anonymous).is_ok());
     }
 
     #[test]

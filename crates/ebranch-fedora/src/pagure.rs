@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::http::{HttpError, Request, Response, Transport, decode, unexpected_status};
+use crate::http::{HttpError, Request, Response, Transport, decode, exchange, unexpected_status};
 use crate::url::{ServiceUrl, encode};
 
 /// The production dist-git.
@@ -76,7 +76,7 @@ impl PagureClient {
 
     fn get(&self, path: &str) -> Result<(String, Response), DistGitError> {
         let url = self.base.join(path);
-        let response = self.transport.send(&Request::get(&url))?;
+        let response = exchange(&*self.transport, &Request::get(&url))?;
         Ok((url, response))
     }
 }

@@ -56,16 +56,11 @@ impl Transport for UreqTransport {
             .bearer
             .as_ref()
             .map(|key| format!("Bearer {}", key.expose()));
-        let fail = |e: ureq::Error| {
-            let message = e.to_string();
-            HttpError::Transport {
-                method: request.method,
-                url: request.url.clone(),
-                message: match &request.bearer {
-                    Some(key) => key.redact(&message),
-                    None => message,
-                },
-            }
+        // The key is redacted by `http::exchange`, the one way clients call this.
+        let fail = |e: ureq::Error| HttpError::Transport {
+            method: request.method,
+            url: request.url.clone(),
+            message: e.to_string(),
         };
         let result = match request.method {
             Method::Get => {

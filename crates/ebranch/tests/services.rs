@@ -783,6 +783,97 @@ fn as_of_refuses_impossible_and_far_dates_and_honours_offsets() {
     assert_eq!(w.writes(), 1, "only the request was ever sent");
 }
 
+/// How [`echoing_services`] answers Bugzilla.
+#[derive(Clone, Copy)]
+enum Echo {
+    /// The search fails with Bugzilla's JSON error quoting the `Authorization` header.
+    JsonError,
+    /// The same, the header JSON-escaped (`\u0042…`).
+    EscapedJsonError,
+    /// The search finds nothing; filing fails with an HTTP 500 quoting the header.
+    StatusError,
+    /// Reading bugs answers 200 with the header where the bugs should be.
+    Undecodable,
+}
+
+/// dist-git and Bodhi as usual (one package, `python-foo`, not branched), and a Bugzilla
+/// that echoes the key back in the way `echo` says.
+fn echoing_services(echo: Echo) -> ebranch_fedora::fake::server::FakeServer {
+    use ebranch_fedora::fake::server::{FakeServer, Reply, Seen};
+    use serde_json::json;
+    FakeServer::start(std::sync::Arc::new(move |seen: &Seen| {
+        let auth = seen
+            .headers
+            .get("authorization")
+            .cloned()
+            .unwrap_or_default();
+        let escaped: String = auth
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect();
+        let error = |status: u16, message: &str| Reply {
+            status,
+            body: format!(r#"{{"error": true, "code": 32000, "message": "{message}"}}"#),
+            content_type: "application/json",
+        };
+        Some(match (seen.method.as_str(), seen.path.as_str(), echo) {
+            (_, "/api/0/rpms/python-foo/git/branches", _) => {
+                Reply::json(200, json!({"total_branches": 1, "branches": ["rawhide"]}))
+            }
+            (_, "/rpms/python-foo/raw/rawhide/f/dead.package", _) => Reply::text(404, "no"),
+            (_, "/releases/", _) => Reply::json(200, json!({"releases": [], "pages": 1})),
+            ("GET", "/rest/bug", Echo::JsonError) => error(400, &format!("Bad header {auth}")),
+            ("GET", "/rest/bug", Echo::EscapedJsonError) => error(401, &escaped),
+            ("GET", "/rest/bug", Echo::StatusError) => {
+                Reply::json(200, json!({"bugs": [], "total_matches": 0}))
+            }
+            ("POST", "/rest/bug", Echo::StatusError) => {
+                Reply::text(500, &format!("proxy error for {auth}"))
+            }
+            ("GET", "/rest/bug", Echo::Undecodable) => Reply::json(200, json!({"bugs": auth})),
+            _ => return None,
+        })
+    }))
+}
+
+#[test]
+fn the_api_key_echoed_by_bugzilla_is_in_no_output() {
+    let work = tempfile::tempdir().unwrap();
+    let report = work.path().join("report.json");
+    std::fs::write(&report, r#"{"python-foo": {"bug": 2300001}}"#).unwrap();
+    for (echo, args) in [
+        (Echo::JsonError, vec!["request", "python-foo"]),
+        (Echo::EscapedJsonError, vec!["request", "python-foo"]),
+        (Echo::StatusError, vec!["request", "python-foo"]),
+        (Echo::Undecodable, vec!["status", report.to_str().unwrap()]),
+        (
+            Echo::Undecodable,
+            vec!["follow-up", report.to_str().unwrap()],
+        ),
+    ] {
+        let server = echoing_services(echo);
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ebranch"));
+        cmd.args(&args)
+            .current_dir(work.path())
+            .env("EBRANCH_BUGZILLA_URL", &server.base)
+            .env("EBRANCH_DISTGIT_URL", &server.base)
+            .env("EBRANCH_BODHI_URL", &server.base)
+            .env("HOME", work.path())
+            .env("XDG_CONFIG_HOME", work.path().join(".config"))
+            .env_remove("EBRANCH_CONFIG")
+            .env("BUGZILLA_API_KEY", KEY);
+        // `finish` fails the test if the key is in stdout or stderr.
+        let out = finish(cmd.output().unwrap());
+        assert_eq!(out.code, 2, "{args:?}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stderr.contains("<redacted>"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!std::fs::read_to_string(&report).unwrap().contains(KEY));
+    }
+}
+
 #[test]
 #[should_panic(expected = "did not declare")]
 fn the_fake_fails_the_test_on_undeclared_requests() {

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::Bugzilla;
 use super::error::BugzillaError;
 use super::model::{Bug, BugSearch, BugUpdate, Comment, NewBug};
-use crate::http::{Method, Request, Response, Transport, decode, unexpected_status};
+use crate::http::{Method, Request, Response, Transport, decode, exchange, unexpected_status};
 use crate::secret::ApiKey;
 use crate::url::{ServiceUrl, encode, query};
 
@@ -96,7 +96,7 @@ impl BugzillaClient {
             });
         }
         let request = request.bearer(self.key.as_ref());
-        let response = self.transport.send(&request)?;
+        let response = exchange(&*self.transport, &request)?;
         if response.is_success() {
             return Ok(response);
         }

@@ -6,6 +6,7 @@ use ebranch_fedora::bodhi::{Bodhi, UpdateStatus, release_for_branch};
 use ebranch_fedora::bugzilla::{
     BugSearch, BugUpdate, Bugzilla, BugzillaClient, BugzillaError, NewBug,
 };
+use ebranch_fedora::http::HttpError;
 use ebranch_fedora::pagure::{DistGit, DistGitError};
 use ebranch_fedora::services::{Clients, ServiceConfig};
 use ebranch_fedora::transport::UreqTransport;
@@ -372,4 +373,75 @@ fn unreachable_bugzilla_error_names_the_url_not_the_key() {
         "{text}"
     );
     assert!(!text.contains(KEY) && !format!("{err:?}").contains(KEY));
+}
+
+/// A Bugzilla that echoes the `Authorization` header into its answers: as plain text in
+/// an HTTP 500, inside Bugzilla's JSON error (also JSON-escaped), and in a body that does
+/// not decode.
+fn echoing_bugzilla() -> FakeServer {
+    FakeServer::start(Arc::new(|seen: &crate::support::server::Seen| {
+        let auth = seen.headers.get("authorization")?.clone();
+        let escaped: String = auth
+            .chars()
+            .map(|c| format!("\\u{:04x}", c as u32))
+            .collect();
+        Some(match (seen.method.as_str(), seen.path.as_str()) {
+            ("POST", "/rest/bug") => Reply::text(500, &format!("proxy error for {auth}")),
+            ("PUT", _) => Reply::json(
+                400,
+                serde_json::json!({"error": true, "code": 32000,
+                                   "message": format!("Bad header: {auth}")}),
+            ),
+            ("GET", "/rest/bug/1/comment") => Reply {
+                status: 401,
+                body: format!(r#"{{"error": true, "code": 306, "message": "{escaped}"}}"#),
+                content_type: "application/json",
+            },
+            ("GET", _) => Reply::json(200, serde_json::json!({"bugs": auth})),
+            _ => return None,
+        })
+    }))
+}
+
+#[test]
+fn the_api_key_echoed_by_a_server_is_redacted_whatever_the_error() {
+    let server = echoing_bugzilla();
+    let c = clients(
+        &server.base,
+        "https://src.example.invalid",
+        "https://bodhi.example.invalid",
+        false,
+    );
+    let status = c
+        .bugzilla
+        .create(&new_bug("python-foo", "Fedora EPEL", "epel10"))
+        .unwrap_err();
+    let json_error = c.bugzilla.update(1, &BugUpdate::default()).unwrap_err();
+    let escaped = c.bugzilla.comments(1).unwrap_err();
+    let decode = c.bugzilla.get(&[1]).unwrap_err();
+    assert!(matches!(
+        status,
+        BugzillaError::Http(HttpError::Status { status: 500, .. })
+    ));
+    assert_eq!(json_error.code(), Some(32000));
+    assert_eq!(escaped.code(), Some(306));
+    assert!(matches!(
+        decode,
+        BugzillaError::Http(HttpError::Decode { .. })
+    ));
+    for err in [&status, &json_error, &escaped, &decode] {
+        let (text, debug) = (err.to_string(), format!("{err:?}"));
+        assert!(
+            !text.contains(KEY) && !debug.contains(KEY),
+            "{text}\n{debug}"
+        );
+        assert!(text.contains("<redacted>"), "{text}");
+    }
+    assert_eq!(
+        status.to_string(),
+        format!(
+            "{}/rest/bug answered HTTP 500: proxy error for Bearer <redacted>",
+            server.base
+        )
+    );
 }
