@@ -1,22 +1,24 @@
-//! The real transport: blocking HTTP over ureq with rustls.
+//! The real transport: every request goes through ebranch's one HTTP policy
+//! (`ebranch-http`: https only, system CA store, deadlines, body cap, redirects).
 
-use std::time::Duration;
+use ebranch_http::{Client, ClientConfig, Limits};
 
 use crate::http::{HttpError, Method, Request, Response, Transport};
-use crate::url::url_is_loopback;
 
-/// Blocking HTTP client. Loopback URLs bypass any proxy; others require https.
+/// Blocking HTTP client for the services, with the service limits of `ebranch-http`
+/// (Red Hat's Bugzilla can take minutes). Loopback URLs may be plain http and are never
+/// proxied; others require https. A redirect never carries the `Authorization` header.
 pub struct UreqTransport {
-    remote: ureq::Agent,
-    local: ureq::Agent,
+    client: Client,
+    limits: Limits,
 }
 
 impl UreqTransport {
-    /// A client with generous timeouts (Red Hat's Bugzilla can take minutes).
+    /// A client with the service limits ([`Limits::service`]).
     pub fn new() -> Self {
         Self {
-            remote: agent(ureq::Proxy::try_from_env(), true),
-            local: agent(None, false),
+            client: Client::new(&ClientConfig::default()),
+            limits: Limits::service(),
         }
     }
 }
@@ -27,77 +29,41 @@ impl Default for UreqTransport {
     }
 }
 
-/// The remote agent is https-only (no redirect can downgrade it); the loopback agent
-/// follows no redirects (none can lead it off this machine). Neither forwards the
-/// `Authorization` header on a redirect (ureq's default).
-fn agent(proxy: Option<ureq::Proxy>, remote: bool) -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .https_only(remote)
-        .proxy(proxy)
-        .max_redirects(if remote { 3 } else { 0 })
-        .timeout_connect(Some(Duration::from_secs(30)))
-        .timeout_global(Some(Duration::from_secs(300)))
-        .user_agent(concat!("ebranch/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .new_agent()
-}
-
 impl Transport for UreqTransport {
     fn send(&self, request: &Request) -> Result<Response, HttpError> {
-        let loopback = url_is_loopback(&request.url);
-        if !loopback && !request.url.starts_with("https://") {
-            return Err(HttpError::Insecure {
+        let fail = |e: ebranch_http::HttpError| match e {
+            ebranch_http::HttpError::Refused { url, .. } if url == request.url => {
+                HttpError::Insecure { url }
+            }
+            // The key is redacted by `http::exchange`, the one way clients call this.
+            other => HttpError::Transport {
+                method: request.method,
                 url: request.url.clone(),
-            });
+                message: other.to_string(),
+            },
+        };
+        let mut outgoing = ebranch_http::Request::get(&request.url, self.limits)
+            .header("Accept", "application/json");
+        outgoing.method = match request.method {
+            Method::Get => ebranch_http::Method::Get,
+            Method::Post => ebranch_http::Method::Post,
+            Method::Put => ebranch_http::Method::Put,
+        };
+        if request.method.is_write() {
+            outgoing = outgoing.header("Content-Type", "application/json");
+            let body = request
+                .body
+                .as_ref()
+                .map(|b| b.to_string())
+                .unwrap_or_else(|| "{}".to_string());
+            outgoing.body = Some(body.into_bytes());
         }
-        let agent = if loopback { &self.local } else { &self.remote };
-        let auth = request
-            .bearer
-            .as_ref()
-            .map(|key| format!("Bearer {}", key.expose()));
-        // The key is redacted by `http::exchange`, the one way clients call this.
-        let fail = |e: ureq::Error| HttpError::Transport {
-            method: request.method,
-            url: request.url.clone(),
-            message: e.to_string(),
-        };
-        let result = match request.method {
-            Method::Get => {
-                let mut builder = agent.get(&request.url).header("Accept", "application/json");
-                if let Some(auth) = &auth {
-                    builder = builder.header("Authorization", auth);
-                }
-                builder.call()
-            }
-            Method::Post | Method::Put => {
-                let mut builder = if request.method == Method::Post {
-                    agent.post(&request.url)
-                } else {
-                    agent.put(&request.url)
-                };
-                builder = builder
-                    .header("Accept", "application/json")
-                    .header("Content-Type", "application/json");
-                if let Some(auth) = &auth {
-                    builder = builder.header("Authorization", auth);
-                }
-                let body = request
-                    .body
-                    .as_ref()
-                    .map(|b| b.to_string())
-                    .unwrap_or_else(|| "{}".to_string());
-                builder.send(body)
-            }
-        };
-        let mut response = result.map_err(fail)?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(64 * 1024 * 1024)
-            .read_to_string()
-            .map_err(fail)?;
+        if let Some(key) = &request.bearer {
+            outgoing = outgoing.header("Authorization", format!("Bearer {}", key.expose()));
+        }
+        let response = self.client.send(&outgoing).map_err(fail)?;
+        let status = response.status;
+        let body = response.body.read_to_string().map_err(fail)?;
         Ok(Response { status, body })
     }
 }

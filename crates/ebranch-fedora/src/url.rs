@@ -81,28 +81,9 @@ fn host_of(authority: &str) -> &str {
     authority.split(':').next().unwrap_or("")
 }
 
-/// Whether `host` names this machine: `localhost`, `127.0.0.0/8` or `::1`.
-pub(crate) fn is_loopback_host(host: &str) -> bool {
-    let host = host.to_ascii_lowercase();
-    if host == "localhost" || host == "::1" {
-        return true;
-    }
-    let octets: Vec<&str> = host.split('.').collect();
-    octets.len() == 4
-        && octets[0] == "127"
-        && octets
-            .iter()
-            .all(|o| !o.is_empty() && o.parse::<u8>().is_ok())
-}
-
-/// Whether the URL (scheme://host...) points at a loopback host.
-pub(crate) fn url_is_loopback(url: &str) -> bool {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .unwrap_or("");
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    is_loopback_host(host_of(authority))
+/// Whether `host` names this machine (the one rule, in `ebranch-http`).
+fn is_loopback_host(host: &str) -> bool {
+    ebranch_http::policy::is_loopback_host(host)
 }
 
 /// Percent-encode one path segment or query value (RFC 3986 unreserved kept).

@@ -7,7 +7,7 @@ use crate::atomic::{discard, temp_path_for};
 use crate::error::FetchError;
 use crate::meta_file::MetaFile;
 use crate::session::{Expected, Session};
-use crate::url::{is_http, join};
+use crate::url::join;
 
 /// Downloads one file to a temp path next to its destination, failing over
 /// across `mirrors` (or its own `xml:base`).
@@ -17,7 +17,7 @@ pub(crate) fn download(
     mirrors: &[String],
 ) -> Result<PathBuf, FetchError> {
     let urls: Vec<String> = match &file.base {
-        Some(base) if is_http(base) => vec![join(base, &file.href)],
+        Some(base) if ebranch_http::policy::is_allowed(base) => vec![join(base, &file.href)],
         _ => mirrors.iter().map(|m| join(m, &file.href)).collect(),
     };
     let tmp = prepare_temp(file)?;

@@ -15,7 +15,11 @@ pub enum FetchError {
         /// The HTTP status code.
         status: u16,
     },
-    /// Connection, TLS, timeout or protocol failure, or a body cut short.
+    /// The HTTP policy refused the request, or the server was too slow, sent too much,
+    /// or cut the body short.
+    #[error("GET {0}")]
+    Http(#[from] ebranch_http::HttpError),
+    /// A document larger or otherwise unusable in transit.
     #[error("GET {url}: {message}")]
     Transport {
         /// The URL.

@@ -5,10 +5,11 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
+use ebranch_http::{Client, ClientConfig, Limits};
+
 use crate::error::FetchError;
 use crate::fetched::FetchedRepo;
 use crate::filelists_fetch;
-use crate::http::Http;
 use crate::local::open_local;
 use crate::release::RepoSource;
 use crate::repo_fetch;
@@ -24,8 +25,12 @@ pub struct FetchOptions {
     pub offline: bool,
     /// A cached repo younger than this is used without any request (default 6 h).
     pub metadata_expire: Duration,
-    /// Connect, response and stalled-read timeout per request (default 30 s).
-    pub timeout: Duration,
+    /// Limits of a metalink, mirrorlist or repomd.xml request (default
+    /// [`Limits::document`]: connect 10 s, headers 20 s, at least 4 KiB/s over every
+    /// 10 s, 30 s in all, 32 MiB). A metadata file gets the same, capped at the size
+    /// repomd.xml promises, its deadline grown with that size ([`Limits::for_file`]).
+    /// A mirror that is too slow is not asked again in the same fetch.
+    pub limits: Limits,
     /// Extra rounds over the mirror list after the first fails (default 2).
     pub retries: u32,
     /// Pause before the second round, doubled for each later one (default 1 s).
@@ -49,7 +54,7 @@ impl Default for FetchOptions {
             refresh: false,
             offline: false,
             metadata_expire: Duration::from_secs(6 * 3600),
-            timeout: Duration::from_secs(30),
+            limits: Limits::document(),
             retries: 2,
             backoff: Duration::from_secs(1),
             max_mirrors: 5,
@@ -66,13 +71,16 @@ impl Default for FetchOptions {
 pub struct Fetcher {
     cache_dir: PathBuf,
     options: FetchOptions,
-    http: Http,
+    http: Client,
 }
 
 impl Fetcher {
     /// A fetcher caching under `cache_dir` (repos go to `cache_dir/repos-v1/`).
     pub fn new(cache_dir: impl Into<PathBuf>, options: FetchOptions) -> Fetcher {
-        let http = Http::new(options.timeout, options.env_proxy, &options.user_agent);
+        let http = Client::new(&ClientConfig {
+            env_proxy: options.env_proxy,
+            user_agent: options.user_agent.clone(),
+        });
         Fetcher {
             cache_dir: cache_dir.into(),
             options,
@@ -95,7 +103,7 @@ impl Fetcher {
         &self.options
     }
 
-    pub(crate) fn http(&self) -> &Http {
+    pub(crate) fn http(&self) -> &Client {
         &self.http
     }
 

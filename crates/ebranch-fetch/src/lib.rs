@@ -24,8 +24,7 @@ mod metalink;
 mod mirrorlist;
 mod xml_tree;
 
-// Network.
-mod http;
+// Network (the HTTP policy itself is `ebranch-http`'s).
 mod mirrors;
 mod session;
 mod url;
@@ -49,6 +48,7 @@ mod repo_fetch;
 mod report;
 
 pub use cache_layout::REPOS_DIR;
+pub use ebranch_http::Limits;
 pub use ebranch_repodata::checksum::{ChecksumKind, Digest};
 pub use error::FetchError;
 pub use fetched::{FetchStats, FetchedRepo};

@@ -10,7 +10,8 @@ use crate::xml_tree::{self, Element};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Metalink {
     /// Repo base URLs (the resource URL minus `repodata/repomd.xml`),
-    /// highest `preference` first, http(s) only, without duplicates.
+    /// highest `preference` first, only those the HTTP policy allows (https;
+    /// plain http to loopback hosts), without duplicates.
     pub mirrors: Vec<String>,
     /// Hashes of the current repomd.xml (one per algorithm).
     pub hashes: Vec<Digest>,
@@ -61,7 +62,7 @@ impl Metalink {
             .enumerate()
         {
             let target = resource.trimmed_text();
-            if !url::is_http(target) {
+            if !ebranch_http::policy::is_allowed(target) {
                 continue;
             }
             let Some(base) = url::strip_repomd_suffix(target) else {
@@ -74,9 +75,10 @@ impl Metalink {
             ranked.push((-preference, index, base));
         }
         ranked.sort();
+        let mut seen = std::collections::HashSet::new();
         let mut mirrors: Vec<String> = Vec::new();
         for (_, _, base) in ranked {
-            if !mirrors.contains(&base) {
+            if seen.insert(base.clone()) {
                 mirrors.push(base);
             }
         }

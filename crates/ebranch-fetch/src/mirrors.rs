@@ -59,8 +59,8 @@ pub(crate) fn resolve_mirrors(
             })
         }
         RepoSource::Baseurl(urls) => {
-            if let Some(bad) = urls.iter().find(|u| !url::is_http(u)) {
-                return Err(FetchError::UnsupportedUrl { url: bad.clone() });
+            for url in urls {
+                ebranch_http::policy::check(url)?;
             }
             Ok(MirrorSet {
                 bases: urls.iter().map(|u| url::with_slash(u)).collect(),

@@ -3,20 +3,19 @@
 
 use std::cell::Cell;
 use std::fs::File;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use ebranch_repodata::checksum::{Digest, Hasher};
 
+use ebranch_http::{Client, Limits};
+
 use crate::error::FetchError;
 use crate::fetcher::FetchOptions;
-use crate::http::Http;
 use crate::report::{Reporter, Transfer, TransferEnd};
 
-/// Largest metalink, mirrorlist or repomd.xml accepted.
-const SMALL_LIMIT: u64 = 32 * 1024 * 1024;
 /// Longest pause between two retry rounds.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
@@ -30,7 +29,7 @@ pub(crate) struct Expected<'a> {
 
 /// Network state of one repo fetch (used by one thread).
 pub(crate) struct Session<'a> {
-    pub http: &'a Http,
+    pub http: &'a Client,
     pub options: &'a FetchOptions,
     pub reporter: &'a dyn Reporter,
     pub repo_id: &'a str,
@@ -40,7 +39,7 @@ pub(crate) struct Session<'a> {
 
 impl<'a> Session<'a> {
     pub fn new(
-        http: &'a Http,
+        http: &'a Client,
         options: &'a FetchOptions,
         reporter: &'a dyn Reporter,
         repo_id: &'a str,
@@ -60,16 +59,11 @@ impl<'a> Session<'a> {
         (self.requests.get(), self.bytes.get())
     }
 
-    /// One GET of a small document into memory.
+    /// One GET of a small document (metalink, mirrorlist, repomd.xml) into memory,
+    /// under the document limits.
     pub fn get_small(&self, url: &str, file: &str) -> Result<Vec<u8>, FetchError> {
         let mut data = Vec::new();
-        self.stream(url, file, None, &mut |chunk| {
-            if data.len() as u64 + chunk.len() as u64 > SMALL_LIMIT {
-                return Err(FetchError::Transport {
-                    url: url.to_string(),
-                    message: format!("document larger than {SMALL_LIMIT} bytes"),
-                });
-            }
+        self.stream(url, file, None, self.options.limits, &mut |chunk| {
             data.extend_from_slice(chunk);
             Ok(())
         })?;
@@ -87,7 +81,8 @@ impl<'a> Session<'a> {
     ) -> Result<u64, FetchError> {
         let mut out = File::create(tmp).map_err(|e| FetchError::io(tmp, e))?;
         let mut hasher = Hasher::new(expected.checksum.kind);
-        let received = self.stream(url, file, expected.size, &mut |chunk| {
+        let limits = self.options.limits.for_file(expected.size);
+        let received = self.stream(url, file, expected.size, limits, &mut |chunk| {
             hasher.update(chunk);
             out.write_all(chunk).map_err(|e| FetchError::io(tmp, e))
         })?;
@@ -114,7 +109,8 @@ impl<'a> Session<'a> {
 
     /// Runs `attempt` on each URL in order, for up to `retries + 1` rounds
     /// with exponential backoff between rounds. Local I/O errors stop at
-    /// once. Returns the result and the index of the URL that worked.
+    /// once; a mirror that was too slow is not asked again. Returns the
+    /// result and the index of the URL that worked.
     pub fn with_failover<T>(
         &self,
         file: &str,
@@ -124,17 +120,27 @@ impl<'a> Session<'a> {
         let per_round = urls.len().min(self.options.max_mirrors.max(1));
         let mut attempts = 0;
         let mut last = None;
+        let mut slow = vec![false; per_round];
         for round in 0..=self.options.retries {
+            if slow.iter().all(|s| *s) {
+                break;
+            }
             if round > 0 {
                 let factor = 1u32 << (round - 1).min(16);
                 std::thread::sleep(self.options.backoff.saturating_mul(factor).min(MAX_BACKOFF));
             }
             for (index, url) in urls.iter().take(per_round).enumerate() {
+                if slow[index] {
+                    continue;
+                }
                 attempts += 1;
                 match attempt(url) {
                     Ok(value) => return Ok((value, index)),
                     Err(error @ FetchError::Io { .. }) => return Err(error),
-                    Err(error) => last = Some(error),
+                    Err(error) => {
+                        slow[index] = matches!(&error, FetchError::Http(e) if e.is_slow());
+                        last = Some(error);
+                    }
                 }
             }
         }
@@ -154,6 +160,7 @@ impl<'a> Session<'a> {
         url: &str,
         file: &str,
         size: Option<u64>,
+        limits: Limits,
         sink: &mut dyn FnMut(&[u8]) -> Result<(), FetchError>,
     ) -> Result<u64, FetchError> {
         let transfer = Transfer {
@@ -165,7 +172,7 @@ impl<'a> Session<'a> {
         };
         self.reporter.start(&transfer);
         self.requests.set(self.requests.get() + 1);
-        let result = self.read_body(url, &transfer, sink);
+        let result = self.read_body(url, limits, &transfer, sink);
         match &result {
             Ok(bytes) => self
                 .reporter
@@ -178,36 +185,28 @@ impl<'a> Session<'a> {
     fn read_body(
         &self,
         url: &str,
+        limits: Limits,
         transfer: &Transfer<'_>,
         sink: &mut dyn FnMut(&[u8]) -> Result<(), FetchError>,
     ) -> Result<u64, FetchError> {
-        let mut body = self.http.open(url)?;
+        let response = self.http.get(url, limits)?;
+        if response.status != 200 {
+            return Err(FetchError::Status {
+                url: url.to_string(),
+                status: response.status,
+            });
+        }
+        let mut body = response.body;
         let mut buf = vec![0u8; 64 * 1024];
-        let mut received: u64 = 0;
         loop {
-            let n = body
-                .reader
-                .read(&mut buf)
-                .map_err(|e| FetchError::Transport {
-                    url: url.to_string(),
-                    message: format!("reading body after {received} bytes: {e}"),
-                })?;
+            let n = body.read_chunk(&mut buf)?;
             if n == 0 {
                 break;
             }
-            received += n as u64;
             self.bytes.set(self.bytes.get() + n as u64);
             sink(&buf[..n])?;
-            self.reporter.progress(transfer, received);
+            self.reporter.progress(transfer, body.received());
         }
-        if let Some(length) = body.length
-            && length != received
-        {
-            return Err(FetchError::Transport {
-                url: url.to_string(),
-                message: format!("body ended after {received} of {length} bytes"),
-            });
-        }
-        Ok(received)
+        Ok(body.received())
     }
 }

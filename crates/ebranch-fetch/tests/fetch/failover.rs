@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use ebranch_fetch::{FetchError, FetchOptions, Fetcher, NoProgress, RepoSource};
+use ebranch_fetch::{FetchError, FetchOptions, Fetcher, Limits, NoProgress, RepoSource};
 
 use crate::support::fixtures::*;
 use crate::support::server::{Reply, TestServer};
@@ -91,7 +91,10 @@ fn hanging_first_mirror_times_out() {
     server.route("/m1/repodata/repomd.xml", Reply::Hang);
     let cache = tempfile::tempdir().unwrap();
     let options = FetchOptions {
-        timeout: Duration::from_millis(300),
+        limits: Limits {
+            head: Duration::from_millis(300),
+            ..fast_options().limits
+        },
         ..fast_options()
     };
     let started = Instant::now();

@@ -84,9 +84,13 @@ fn a_failed_update_never_replaces_good_cached_data() {
         "{text}"
     );
     assert!(
-        ["reading body after", "body ended after", "size mismatch"]
-            .iter()
-            .any(|cut| text.contains(cut)),
+        [
+            "reading the body after",
+            "body ended after",
+            "size mismatch"
+        ]
+        .iter()
+        .any(|cut| text.contains(cut)),
         "{text}"
     );
 

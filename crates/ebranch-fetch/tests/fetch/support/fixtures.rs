@@ -6,8 +6,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use ebranch_fetch::{
-    ChecksumKind, Digest, FetchOptions, RepoRole, RepoSource, Reporter, ResolvedRepo, Transfer,
-    TransferEnd,
+    ChecksumKind, Digest, FetchOptions, Limits, RepoRole, RepoSource, Reporter, ResolvedRepo,
+    Transfer, TransferEnd,
 };
 
 use super::server::{Reply, TestServer};
@@ -137,11 +137,23 @@ pub fn metalink(repomd: &[u8], mirrors: &[String], alternates: &[&[u8]]) -> Stri
 /// Options for loopback tests: short timeout and backoff, no proxies.
 pub fn fast_options() -> FetchOptions {
     FetchOptions {
-        timeout: Duration::from_secs(3),
+        limits: quick_limits(),
         retries: 1,
         backoff: Duration::from_millis(10),
         env_proxy: false,
         ..FetchOptions::default()
+    }
+}
+
+/// Document limits a test can wait for: 3 s to connect and for headers, at least
+/// 4 KiB/s over every second, 10 s in all.
+pub fn quick_limits() -> Limits {
+    Limits {
+        connect: Duration::from_secs(3),
+        head: Duration::from_secs(3),
+        deadline: Duration::from_secs(10),
+        window: Duration::from_secs(1),
+        ..Limits::document()
     }
 }
 

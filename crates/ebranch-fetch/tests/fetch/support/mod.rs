@@ -1,4 +1,4 @@
 //! Test support: loopback HTTP server and fixtures.
 
 pub mod fixtures;
-pub mod server;
+pub use ebranch_http::test_server as server;

@@ -1,6 +1,7 @@
-//! A small HTTP/1.1 server on 127.0.0.1 for tests. Every path it answers
-//! must be declared; any other request is recorded and fails the test when
-//! the server is dropped (or at `assert_clean`).
+//! A small HTTP/1.1 server on 127.0.0.1 for tests, which can misbehave on purpose
+//! (drip, stall, truncate, send too much, redirect, any header). Every path it answers
+//! must be declared; any other request is recorded and fails the test when the server is
+//! dropped (or at `assert_clean`). Behind the `test-server` feature.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};
@@ -23,12 +24,42 @@ pub enum Reply {
     Truncate(Arc<Vec<u8>>, usize),
     /// 200 with this body after a pause.
     Slow(Arc<Vec<u8>>, Duration),
+    /// 200 announcing the full length, then the body one byte per `Duration`.
+    Drip(Arc<Vec<u8>>, Duration),
+    /// 200 without a length, then zeros until the client hangs up (or 20 s pass).
+    Endless,
+    /// This status, these headers and this body.
+    Raw {
+        /// Status code.
+        status: u16,
+        /// Extra headers (`Content-Length` is added).
+        headers: Vec<(String, String)>,
+        /// Body.
+        body: Arc<Vec<u8>>,
+    },
 }
 
 impl Reply {
     /// `Reply::Body` from anything byte-like.
     pub fn body(data: impl Into<Vec<u8>>) -> Reply {
         Reply::Body(Arc::new(data.into()))
+    }
+
+    /// `Reply::Raw` from a status, headers and a body.
+    pub fn raw(status: u16, headers: &[(&str, &str)], body: impl Into<Vec<u8>>) -> Reply {
+        Reply::Raw {
+            status,
+            headers: headers
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: Arc::new(body.into()),
+        }
+    }
+
+    /// A redirect (`status` 301, 302, 303, 307 or 308) to `location`.
+    pub fn redirect(status: u16, location: &str) -> Reply {
+        Reply::raw(status, &[("Location", location)], Vec::new())
     }
 }
 
@@ -38,8 +69,12 @@ const ERROR_BODY: &[u8] = b"error\n";
 /// One request as seen by the server.
 #[derive(Debug, Clone)]
 pub struct Hit {
+    /// Path and query (or `CONNECT host:port`).
     pub path: String,
+    /// Body bytes the server meant to send.
     pub body_bytes: u64,
+    /// The request head (request line and headers).
+    pub head: String,
 }
 
 #[derive(Default)]
@@ -151,6 +186,17 @@ impl TestServer {
             .sum()
     }
 
+    /// The request heads received so far, in order.
+    pub fn heads(&self) -> Vec<String> {
+        self.inner
+            .hits
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|h| h.head.clone())
+            .collect()
+    }
+
     /// Forgets the request log (not the routes).
     pub fn clear_log(&self) {
         self.inner.hits.lock().unwrap().clear();
@@ -181,24 +227,33 @@ fn handle(inner: &Inner, mut stream: TcpStream) {
         return;
     }
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    let Some(mut request_line) = read_head(&mut stream) else {
+    let Some(mut head) = read_head(&mut stream) else {
         return;
     };
-    if inner.proxy.load(Ordering::SeqCst) && request_line.starts_with("CONNECT ") {
-        let target = request_line
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or("")
-            .to_string();
+    if inner.proxy.load(Ordering::SeqCst) && head.starts_with("CONNECT ") {
+        let target = head.split_whitespace().nth(1).unwrap_or("").to_string();
         let tunnel = format!("CONNECT {target}");
-        if !inner.routes.lock().unwrap().contains_key(&tunnel) {
+        let reply = inner
+            .routes
+            .lock()
+            .unwrap()
+            .get(&tunnel)
+            .and_then(|q| q.front().cloned());
+        let Some(reply) = reply else {
             inner.unexpected.lock().unwrap().push(tunnel);
             return;
-        }
+        };
         inner.hits.lock().unwrap().push(Hit {
             path: tunnel,
             body_bytes: 0,
+            head: head.clone(),
         });
+        if let Reply::Status(code) = reply
+            && code != 200
+        {
+            let _ = write_response(&mut stream, code, ERROR_BODY, None);
+            return;
+        }
         if stream
             .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
             .is_err()
@@ -208,14 +263,15 @@ fn handle(inner: &Inner, mut stream: TcpStream) {
         let Some(tunnelled) = read_head(&mut stream) else {
             return;
         };
-        request_line = tunnelled;
+        head = tunnelled;
     }
+    let request_line = head.lines().next().unwrap_or("").to_string();
     let mut parts = request_line.split_whitespace();
     let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let reply = {
         let mut routes = inner.routes.lock().unwrap();
         match routes.get_mut(path) {
-            Some(queue) if method == "GET" => {
+            Some(queue) if !method.is_empty() => {
                 if queue.len() > 1 {
                     queue.pop_front()
                 } else {
@@ -237,14 +293,16 @@ fn handle(inner: &Inner, mut stream: TcpStream) {
     // Logged on arrival, with the body size it is about to send, so the log
     // is in request order and complete before the client sees the answer.
     let body_bytes = match &reply {
-        Reply::Body(body) | Reply::Slow(body, _) => body.len(),
+        Reply::Body(body) | Reply::Slow(body, _) | Reply::Drip(body, _) => body.len(),
+        Reply::Raw { body, .. } => body.len(),
         Reply::Truncate(body, keep) => (*keep).min(body.len()),
         Reply::Status(_) => ERROR_BODY.len(),
-        Reply::Hang => 0,
+        Reply::Hang | Reply::Endless => 0,
     } as u64;
     inner.hits.lock().unwrap().push(Hit {
         path: path.to_string(),
         body_bytes,
+        head: head.clone(),
     });
     let _ = match reply {
         Reply::Body(body) => write_response(&mut stream, 200, &body, None),
@@ -261,10 +319,72 @@ fn handle(inner: &Inner, mut stream: TcpStream) {
             }
             Ok(())
         }
+        Reply::Drip(body, every) => drip(inner, &mut stream, &body, every),
+        Reply::Endless => endless(inner, &mut stream),
+        Reply::Raw {
+            status,
+            headers,
+            body,
+        } => write_raw(&mut stream, status, &headers, &body),
     };
 }
 
-/// Reads the request head; returns its first line.
+/// 200 with the full length announced, then one byte per `every`.
+fn drip(
+    inner: &Inner,
+    stream: &mut TcpStream,
+    body: &[u8],
+    every: Duration,
+) -> std::io::Result<()> {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes())?;
+    for byte in body {
+        if inner.stop.load(Ordering::SeqCst) {
+            break;
+        }
+        stream.write_all(std::slice::from_ref(byte))?;
+        stream.flush()?;
+        std::thread::sleep(every);
+    }
+    Ok(())
+}
+
+/// 200 without a length, then zeros until the client hangs up.
+fn endless(inner: &Inner, stream: &mut TcpStream) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")?;
+    let chunk = vec![0u8; 64 * 1024];
+    let until = Instant::now() + Duration::from_secs(20);
+    while !inner.stop.load(Ordering::SeqCst) && Instant::now() < until {
+        stream.write_all(&chunk)?;
+    }
+    Ok(())
+}
+
+fn write_raw(
+    stream: &mut TcpStream,
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {status} Status\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    ));
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    stream.flush()?;
+    let _ = stream.shutdown(Shutdown::Write);
+    Ok(())
+}
+
+/// Reads the request head.
 fn read_head(stream: &mut TcpStream) -> Option<String> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
@@ -274,8 +394,7 @@ fn read_head(stream: &mut TcpStream) -> Option<String> {
         }
         head.push(byte[0]);
     }
-    let text = String::from_utf8_lossy(&head);
-    text.lines().next().map(str::to_string)
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
 fn write_response(
