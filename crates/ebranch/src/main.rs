@@ -37,15 +37,5 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let result = commands::run(cli);
     timings::phase("done");
-    match result {
-        Ok(Outcome::Clean) => ExitCode::SUCCESS,
-        Ok(Outcome::Found) => ExitCode::from(1),
-        Err(err) => {
-            if output::is_broken_pipe(&err) {
-                return ExitCode::SUCCESS;
-            }
-            eprintln!("error: {}", output::error_chain(&err));
-            ExitCode::from(2)
-        }
-    }
+    output::exit_code(result)
 }

@@ -1,10 +1,85 @@
-//! Writing data to stdout and errors to stderr.
+//! Where the binary's data and messages go, and how a run ends: data to stdout or a file
+//! (`-o FILE`, `-o -` for stdout), one-line errors to stderr, and one exit-code rule.
 
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// A buffered, locked stdout for data output.
-pub fn stdout() -> BufWriter<io::StdoutLock<'static>> {
-    BufWriter::with_capacity(1 << 16, io::stdout().lock())
+use anyhow::Context;
+
+use crate::Outcome;
+
+/// Set when stdout's reader went away (`ebranch ... | head -1`).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// The exit code of a process killed by SIGPIPE, as shells report it (128 + 13).
+const BROKEN_PIPE_EXIT: u8 = 141;
+
+/// Buffered, locked stdout for data. When the reader closes the pipe, the rest of the
+/// output is dropped without an error, so that the command still ends with its answer's
+/// exit code (see [`exit_code`]).
+pub struct Stdout {
+    inner: BufWriter<io::StdoutLock<'static>>,
+}
+
+/// The data output.
+pub fn stdout() -> Stdout {
+    Stdout {
+        inner: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+    }
+}
+
+impl Stdout {
+    /// `result` of a write, with a closed pipe noted and turned into success.
+    fn closed_is_ok<T>(result: io::Result<T>, done: T) -> io::Result<T> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                STDOUT_CLOSED.store(true, Ordering::Relaxed);
+                Ok(done)
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if STDOUT_CLOSED.load(Ordering::Relaxed) {
+            return Ok(buf.len());
+        }
+        Stdout::closed_is_ok(self.inner.write(buf), buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if STDOUT_CLOSED.load(Ordering::Relaxed) {
+            return Ok(());
+        }
+        Stdout::closed_is_ok(self.inner.flush(), ())
+    }
+}
+
+impl Drop for Stdout {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
+}
+
+/// The one rule for how a run ends: 0 done and nothing found, 1 found something, 2 an
+/// error (printed as one line). A reader that closed stdout early changes nothing: the
+/// answer's code stands (`ebranch missing X | head -1` exits 1 when X misses something,
+/// as it does when read in full). Should a closed pipe still surface as an error, the
+/// code is 141, what a shell reports for a process killed by SIGPIPE: never 0.
+pub fn exit_code(result: anyhow::Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Found) => ExitCode::from(1),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(BROKEN_PIPE_EXIT),
+        Err(err) => {
+            eprintln!("error: {}", error_chain(&err));
+            ExitCode::from(2)
+        }
+    }
 }
 
 /// The error and its causes on one line, `outer: inner: innermost`, without repeats.
@@ -19,8 +94,8 @@ pub fn error_chain(err: &anyhow::Error) -> String {
     parts.join(": ")
 }
 
-/// Whether the error is a closed stdout (e.g. `ebranch ... | head`), which is not a failure.
-pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+/// Whether the error is a closed stdout.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
             .downcast_ref::<io::Error>()
@@ -28,57 +103,29 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Writes `text` atomically to `path`: a temporary file in the same directory, then rename.
-pub fn write_atomically(path: &std::path::Path, text: &[u8]) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(text)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    // Keep the permissions of the file being replaced; a new file gets 0644 rather than
-    // the temporary file's private mode.
-    let permissions = match std::fs::metadata(path) {
-        Ok(meta) => Some(meta.permissions()),
-        Err(_) => default_permissions(),
-    };
-    if let Some(permissions) = permissions {
-        tmp.as_file()
-            .set_permissions(permissions)
-            .with_context(|| format!("cannot set the permissions of {}", path.display()))?;
-    }
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
+/// Writes `text` to the user's file `path` by `ebranch-fs`'s rules: atomically, keeping
+/// mode and owner, through a symlink to its target, and through (not over) a FIFO or a
+/// device such as `/dev/stdout`.
+pub fn write_atomically(path: &Path, text: &[u8]) -> anyhow::Result<()> {
+    ebranch_fs::write_user_file(path, text)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
-/// Writes `text` to `path` atomically, or to stdout when `path` is `None`.
-pub fn emit(path: Option<&std::path::Path>, text: &str) -> anyhow::Result<()> {
+/// Whether `-o PATH` means stdout: no `-o`, or `-o -`.
+pub fn is_stdout(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p == Path::new("-"))
+}
+
+/// Writes `text` to `-o PATH` (see [`write_atomically`]), or to stdout for no `-o` or
+/// `-o -`.
+pub fn emit(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match path {
-        Some(path) => write_atomically(path, text.as_bytes()),
-        None => {
+        Some(path) if !is_stdout(Some(path)) => write_atomically(path, text.as_bytes()),
+        _ => {
             let mut out = stdout();
             out.write_all(text.as_bytes())?;
             out.flush()?;
             Ok(())
         }
     }
-}
-
-/// The mode of a new output file: 0644, what `File::create` gives under the usual umask
-/// 022 (the temporary file itself is private, 0600).
-#[cfg(unix)]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    use std::os::unix::fs::PermissionsExt;
-    Some(std::fs::Permissions::from_mode(0o644))
-}
-
-#[cfg(not(unix))]
-fn default_permissions() -> Option<std::fs::Permissions> {
-    None
 }

@@ -4,22 +4,6 @@ mod common;
 
 use common::*;
 
-/// `--ref-repo`/`--target-repo`/`--target-base-repo` flags for the demo repositories.
-fn demo_flags() -> Vec<String> {
-    let repos = repo_root().join("demo/repos");
-    let r = |name: &str| repos.join(name).to_string_lossy().into_owned();
-    vec![
-        "--ref-repo".into(),
-        r("rawhide"),
-        "--ref-repo".into(),
-        r("rawhide-source"),
-        "--target-repo".into(),
-        r("epel10"),
-        "--target-base-repo".into(),
-        r("centos-stream-10"),
-    ]
-}
-
 fn run(args: &[&str]) -> std::process::Output {
     let cache = tempfile::tempdir().unwrap();
     let mut all: Vec<String> = args.iter().map(|s| (*s).to_owned()).collect();

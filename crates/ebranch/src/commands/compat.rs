@@ -474,8 +474,9 @@ fn branches(url: &str, package: &str) -> Result<Option<Vec<String>>> {
 
 /// 0.0.3's answer for a package dist-git does not know: a line on stdout, exit 2.
 fn no_such_package(package: &str) -> ! {
-    println!("{package} does not exist in dist-git");
-    let _ = std::io::stdout().flush();
+    let mut out = stdout();
+    let _ = writeln!(out, "{package} does not exist in dist-git");
+    let _ = out.flush();
     std::process::exit(2)
 }
 

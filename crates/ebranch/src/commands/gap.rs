@@ -39,7 +39,7 @@ pub struct GapArgs {
     /// Entries in each top list of the text output.
     #[arg(long, default_value_t = 20)]
     pub top: usize,
-    /// Write the output to FILE (atomically) instead of stdout.
+    /// Write the output to FILE (atomically; `-` is stdout) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
 }

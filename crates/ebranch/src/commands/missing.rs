@@ -59,7 +59,7 @@ pub struct MissingArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = MissingFormat::Text)]
     pub format: MissingFormat,
-    /// Write the output to FILE (atomically) instead of stdout.
+    /// Write the output to FILE (atomically; `-` is stdout) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
 }
@@ -94,7 +94,7 @@ pub fn run(args: MissingArgs, global: &GlobalArgs) -> Result<Outcome> {
     )?;
     let text = match args.format {
         MissingFormat::Text => {
-            let color = args.output.is_none()
+            let color = crate::output::is_stdout(args.output.as_deref())
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none();
             summary(&result, color)

@@ -14,6 +14,8 @@ mod repoclosure;
 pub mod request;
 pub mod status;
 
+use std::io::Write as _;
+
 use anyhow::Result;
 
 use crate::Outcome;
@@ -37,7 +39,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Completions(args) => completions::run(args),
         Command::Man(args) => manpages::run(args),
         Command::Version => {
-            println!("{}", env!("CARGO_PKG_VERSION"));
+            let mut out = crate::output::stdout();
+            writeln!(out, "{}", env!("CARGO_PKG_VERSION"))?;
+            out.flush()?;
             Ok(Outcome::Clean)
         }
     }

@@ -54,7 +54,7 @@ pub struct PlanArgs {
     /// Elementary cycles listed per strongly connected component, at most.
     #[arg(long, default_value_t = 100)]
     pub max_cycles: usize,
-    /// Write the output to FILE (atomically) instead of stdout.
+    /// Write the output to FILE (atomically; `-` is stdout) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
 }

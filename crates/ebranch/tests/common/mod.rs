@@ -65,6 +65,22 @@ pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// `--ref-repo`/`--target-repo`/`--target-base-repo` flags for the demo repositories.
+pub fn demo_flags() -> Vec<String> {
+    let repos = repo_root().join("demo/repos");
+    let r = |name: &str| repos.join(name).to_string_lossy().into_owned();
+    vec![
+        "--ref-repo".into(),
+        r("rawhide"),
+        "--ref-repo".into(),
+        r("rawhide-source"),
+        "--target-repo".into(),
+        r("epel10"),
+        "--target-base-repo".into(),
+        r("centos-stream-10"),
+    ]
+}
+
 /// Compares two sorted line sets and panics with the first differences.
 pub fn assert_same_lines(ours: &str, theirs: &str, what: &str) {
     if ours == theirs {

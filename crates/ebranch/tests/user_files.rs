@@ -1,0 +1,161 @@
+//! The user's files and stdout, through the binary: `-o` never replaces what is not a
+//! regular file (finding 12), and a closed stdout keeps the answer's exit code (24).
+
+mod common;
+
+use std::io::Read;
+use std::os::unix::fs::{FileTypeExt, symlink};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// `ebranch missing python-b4 --format json` on the demo universe (exit 1: it needs two
+/// branches), with `extra` arguments.
+fn missing_b4(cache: &Path, extra: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ebranch"));
+    cmd.args(["missing", "python-b4", "--format", "json"])
+        .args(demo_flags())
+        .args(extra)
+        .arg("--cache-dir")
+        .arg(cache)
+        .env_remove("EBRANCH_CACHE_DIR");
+    cmd
+}
+
+fn is_b4_report(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v["python-b4"].is_object())
+}
+
+fn mkfifo(path: &Path) {
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+/// Waits for `child` for at most `limit`; a child still running then is killed and the
+/// test fails.
+fn wait_at_most(child: &mut Child, limit: Duration, what: &str) -> Option<i32> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status.code();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{what}: still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn output_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.json");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.json");
+    symlink("real.json", &link).unwrap();
+    let out = missing_b4(dir.path(), &["-o", link.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(is_b4_report(&std::fs::read_to_string(&target).unwrap()));
+}
+
+#[test]
+fn output_to_a_fifo_is_written_through_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("out.fifo");
+    mkfifo(&fifo);
+    let (tx, rx) = mpsc::channel();
+    let reader = fifo.clone();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        std::fs::File::open(reader)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        let _ = tx.send(text);
+    });
+    let mut child = missing_b4(dir.path(), &["-o", fifo.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let code = wait_at_most(&mut child, Duration::from_secs(120), "missing -o FIFO");
+    assert_eq!(code, Some(1));
+    let text = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("nothing was written into the FIFO");
+    assert!(is_b4_report(&text), "{text}");
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}
+
+#[test]
+fn output_dash_is_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = missing_b4(dir.path(), &["-o", "-"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(is_b4_report(&stdout(&out)));
+    assert!(!dir.path().join("-").exists());
+}
+
+#[test]
+fn output_to_a_link_to_dev_stdout_reaches_the_pipe() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("out");
+    symlink("/dev/stdout", &link).unwrap();
+    let out = missing_b4(dir.path(), &["-o", link.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(is_b4_report(&stdout(&out)), "{}", stdout(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn a_closed_stdout_keeps_the_answers_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    // A pipe whose reader is gone before anything is written: every write is EPIPE.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let status = missing_b4(dir.path(), &[])
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "found something, read or not");
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut plan = Command::new(env!("CARGO_BIN_EXE_ebranch"));
+    let status = plan
+        .args(["plan", "python-b4"])
+        .args(demo_flags())
+        .arg("--cache-dir")
+        .arg(dir.path())
+        .stdout(writer)
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "nothing found stays 0");
+}
