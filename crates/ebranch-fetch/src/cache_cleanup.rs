@@ -5,20 +5,12 @@ use std::fs;
 
 use ebranch_repodata::Repomd;
 
-use crate::atomic::TEMP_PREFIX;
 use crate::cache_layout::RepoCache;
 
-/// Deletes temp files left by an interrupted run.
+/// Deletes temp files left by writers that died (see `ebranch_fs::remove_stale_temps`).
 pub(crate) fn remove_temp_files(cache: &RepoCache) {
     for dir in [cache.dir.clone(), cache.repodata_dir()] {
-        let Ok(entries) = fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            if entry.file_name().to_string_lossy().starts_with(TEMP_PREFIX) {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
+        ebranch_fs::remove_stale_temps(&dir);
     }
 }
 

@@ -55,13 +55,20 @@ impl RepoCache {
         fs::create_dir_all(&repodata).map_err(|e| FetchError::io(&repodata, e))
     }
 
-    /// The cached repomd.xml; `None` when missing or unreadable as XML
-    /// (a damaged cache is refetched, not trusted).
+    /// The cached repomd.xml; `None` when missing, not a regular file or unreadable
+    /// as XML (a damaged cache is refetched, not trusted).
     pub fn load_repomd(&self) -> Result<Option<CachedRepomd>, FetchError> {
         let path = self.repomd_path();
-        let bytes = match fs::read(&path) {
+        let bytes = match ebranch_fs::read_regular(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::NotFound | std::io::ErrorKind::InvalidInput
+                ) =>
+            {
+                return Ok(None);
+            }
             Err(e) => return Err(FetchError::io(&path, e)),
         };
         Ok(Repomd::parse(&path, bytes.clone())

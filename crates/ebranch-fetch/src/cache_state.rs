@@ -6,7 +6,6 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use crate::atomic::write_atomic;
 use crate::error::FetchError;
 
 /// Contents of `ebranch-fetch.json`.
@@ -27,16 +26,17 @@ impl CacheState {
         }
     }
 
-    /// Reads the file; `None` when missing or unreadable.
+    /// Reads the file; `None` when missing, unreadable or not a regular file (it is
+    /// replaced on the next save).
     pub fn load(path: &Path) -> Option<CacheState> {
-        let text = std::fs::read(path).ok()?;
+        let text = ebranch_fs::read_regular(path).ok()?;
         serde_json::from_slice(&text).ok()
     }
 
     /// Writes the file atomically.
     pub fn save(&self, path: &Path) -> Result<(), FetchError> {
         let text = serde_json::to_vec_pretty(self).expect("state serializes");
-        write_atomic(path, &text)
+        ebranch_fs::replace_file(path, &text).map_err(|e| FetchError::io(path, e))
     }
 
     /// True when checked less than `expire` ago (a time in the future is not fresh).

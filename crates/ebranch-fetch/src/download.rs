@@ -1,21 +1,20 @@
 //! Downloading one metadata file to a temp file next to its destination,
 //! verified, with mirror failover; the caller renames it into place.
 
-use std::path::PathBuf;
+use ebranch_fs::TempFile;
 
-use crate::atomic::{discard, temp_path_for};
 use crate::error::FetchError;
 use crate::meta_file::MetaFile;
 use crate::session::{Expected, Session};
 use crate::url::join;
 
-/// Downloads one file to a temp path next to its destination, failing over
-/// across `mirrors` (or its own `xml:base`).
+/// Downloads one file to a temp file next to its destination, failing over
+/// across `mirrors` (or its own `xml:base`). Dropping the temp file removes it.
 pub(crate) fn download(
     session: &Session<'_>,
     file: &MetaFile,
     mirrors: &[String],
-) -> Result<PathBuf, FetchError> {
+) -> Result<TempFile, FetchError> {
     let urls: Vec<String> = match &file.base {
         Some(base) if ebranch_http::policy::is_allowed(base) => vec![join(base, &file.href)],
         _ => mirrors.iter().map(|m| join(m, &file.href)).collect(),
@@ -25,16 +24,10 @@ pub(crate) fn download(
         checksum: &file.checksum,
         size: file.size,
     };
-    let result = session.with_failover(&file.href, &urls, |url| {
-        session.get_to_file(url, &file.href, &tmp, &expected)
-    });
-    match result {
-        Ok(_) => Ok(tmp),
-        Err(error) => {
-            discard(&tmp);
-            Err(error)
-        }
-    }
+    session.with_failover(&file.href, &urls, |url| {
+        session.get_to_file(url, &file.href, tmp.path(), &expected)
+    })?;
+    Ok(tmp)
 }
 
 /// One attempt at one mirror, no retries.
@@ -42,24 +35,19 @@ pub(crate) fn download_once(
     session: &Session<'_>,
     file: &MetaFile,
     mirror: &str,
-) -> Result<PathBuf, FetchError> {
+) -> Result<TempFile, FetchError> {
     let tmp = prepare_temp(file)?;
     let expected = Expected {
         checksum: &file.checksum,
         size: file.size,
     };
-    match session.get_to_file(&join(mirror, &file.href), &file.href, &tmp, &expected) {
-        Ok(_) => Ok(tmp),
-        Err(error) => {
-            discard(&tmp);
-            Err(error)
-        }
-    }
+    session.get_to_file(&join(mirror, &file.href), &file.href, tmp.path(), &expected)?;
+    Ok(tmp)
 }
 
-fn prepare_temp(file: &MetaFile) -> Result<PathBuf, FetchError> {
+fn prepare_temp(file: &MetaFile) -> Result<TempFile, FetchError> {
     if let Some(parent) = file.path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| FetchError::io(parent, e))?;
     }
-    Ok(temp_path_for(&file.path))
+    TempFile::new_for(&file.path).map_err(|e| FetchError::io(&file.path, e))
 }

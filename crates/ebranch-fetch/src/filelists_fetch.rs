@@ -2,7 +2,6 @@
 
 use std::path::PathBuf;
 
-use crate::atomic::persist;
 use crate::cache_layout::RepoCache;
 use crate::cache_lock::RepoLock;
 use crate::download::{download, download_once};
@@ -55,6 +54,6 @@ pub(crate) fn fetch_filelists(
             download(&session, file, &mirrors.bases)?
         }
     };
-    persist(&tmp, &file.path)?;
+    tmp.commit().map_err(|e| FetchError::io(&file.path, e))?;
     Ok(Some(file.path.clone()))
 }

@@ -30,7 +30,6 @@ mod session;
 mod url;
 
 // Cache.
-mod atomic;
 mod cache_cleanup;
 mod cache_layout;
 mod cache_lock;

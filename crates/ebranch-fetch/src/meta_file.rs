@@ -1,6 +1,5 @@
 //! One metadata file named by repomd.xml: where it goes and what it must be.
 
-use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -69,7 +68,7 @@ impl MetaFile {
         if !self.is_present() {
             return false;
         }
-        let Ok(mut file) = File::open(&self.path) else {
+        let Ok(mut file) = ebranch_fs::open_regular(&self.path) else {
             return false;
         };
         let mut hasher = Hasher::new(self.checksum.kind);

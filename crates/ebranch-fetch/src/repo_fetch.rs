@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
+use ebranch_fs::TempFile;
 use ebranch_repodata::Repomd;
 
-use crate::atomic::{discard, persist, write_atomic};
 use crate::cache_cleanup::{remove_temp_files, remove_unreferenced};
 use crate::cache_layout::{CachedRepomd, RepoCache};
 use crate::cache_lock::RepoLock;
@@ -100,7 +100,7 @@ pub(crate) fn fetch_cached(
     let unchanged = cached.as_ref().is_some_and(|c| c.bytes == bytes);
     let files = needed_files(&cache.dir, &repomd, want, &origin)?;
 
-    let mut staged: Vec<(PathBuf, &MetaFile)> = Vec::new();
+    let mut staged: Vec<TempFile> = Vec::new();
     for file in &files {
         let have = if unchanged {
             file.is_present()
@@ -110,21 +110,17 @@ pub(crate) fn fetch_cached(
         if have {
             continue;
         }
-        match download(&session, file, &order) {
-            Ok(tmp) => staged.push((tmp, file)),
-            Err(error) => {
-                for (tmp, _) in &staged {
-                    discard(tmp);
-                }
-                return Err(error);
-            }
-        }
+        // On an error, the files staged so far are removed as they are dropped.
+        staged.push(download(&session, file, &order)?);
     }
-    for (tmp, file) in &staged {
-        persist(tmp, &file.path)?;
+    let downloaded = staged.len();
+    for tmp in staged {
+        let dest = tmp.dest().to_path_buf();
+        tmp.commit().map_err(|e| FetchError::io(&dest, e))?;
     }
     if !unchanged {
-        write_atomic(&cache.repomd_path(), &bytes)?;
+        let path = cache.repomd_path();
+        ebranch_fs::replace_file(&path, &bytes).map_err(|e| FetchError::io(&path, e))?;
         remove_unreferenced(&cache, &repomd, cached.as_ref().map(|c| &c.repomd));
     }
     let mirror = Some(order[0].clone());
@@ -133,7 +129,7 @@ pub(crate) fn fetch_cached(
         repo,
         &cache,
         &repomd,
-        stats_of(&session, staged.len()),
+        stats_of(&session, downloaded),
         mirror,
     )
 }

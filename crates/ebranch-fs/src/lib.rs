@@ -6,7 +6,7 @@
 //!    (`fsync`) and renamed over the destination; then the directory is flushed too. A
 //!    reader sees the old file or the new one, never a mix, and a crash leaves one of them.
 //!    - *Cache files* (ebranch's own: metadata, the index cache, state files) use
-//!      [`TempFile`] and [`TempFile::commit`] directly: whatever is at the destination path
+//!      [`TempFile`] and [`TempFile::commit`] (or [`replace_file`]): whatever is at the destination path
 //!      (a file, a FIFO, a symlink) is replaced by the new regular file.
 //!    - *User files* (reports, `-o FILE`) use [`write_user_file`], which respects what the
 //!      user put there: a symlink to a regular file has its **target** replaced (the link
@@ -42,7 +42,7 @@ mod user_file;
 pub use dir_lock::{DirLock, lock_directory};
 pub use open::{open_regular, read_regular, read_regular_to_string};
 pub use stale::{is_temp_name, remove_stale_temps};
-pub use temp::TempFile;
+pub use temp::{TempFile, replace_file};
 pub use user_file::{Destination, destination, write_user_file};
 
 /// `dir` of `path`, with `.` for a bare file name.

@@ -110,6 +110,13 @@ impl TempFile {
     }
 }
 
+/// Replaces the cache file `dest` with `bytes` atomically (see [`TempFile`]).
+pub fn replace_file(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut tmp = TempFile::new_for(dest)?;
+    tmp.write_all(bytes)?;
+    tmp.commit()
+}
+
 impl Drop for TempFile {
     fn drop(&mut self) {
         if !self.committed {

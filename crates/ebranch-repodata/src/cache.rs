@@ -131,6 +131,8 @@ pub fn load_repo(
             CacheOutcome::Disabled,
         ));
     };
+    // Writers of this cache that died (kill -9, a crash) leave their temp files behind.
+    ebranch_fs::remove_stale_temps(cache_dir);
     let path = cache_path(cache_dir, repo_dir, options);
     let reason = match try_read_cache(&path, &repomd.sha256, options) {
         Ok(data) => return Ok((data, CacheOutcome::Hit)),
@@ -163,8 +165,8 @@ pub fn read_cache(
     Ok(try_read_cache(path, expected_key, options).ok())
 }
 
-/// Writes `data` (read with `options`) to `path` atomically: a temporary
-/// file in the same directory, renamed over `path` when complete.
+/// Writes `data` (read with `options`) to `path` atomically (`ebranch_fs::TempFile`: a
+/// temporary file in the same directory, renamed over `path` when complete).
 pub fn write_cache(
     data: &RepoData,
     options: &ReadOptions,
@@ -174,17 +176,10 @@ pub fn write_cache(
         path: path.to_path_buf(),
         source: e,
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".ebranch-cache-")
-        .tempfile_in(dir)
-        .map_err(werr)?;
+    let mut tmp = ebranch_fs::TempFile::new_for(path).map_err(werr)?;
     let checksum = {
         let mut w = HashingWriter {
-            out: BufWriter::with_capacity(CHUNK, tmp.as_file_mut()),
+            out: BufWriter::with_capacity(CHUNK, tmp.file_mut()),
             hasher: FastHasher::new(),
             scratch: Vec::with_capacity(CHUNK + 64),
         };
@@ -197,10 +192,10 @@ pub fn write_cache(
         w.out.flush().map_err(werr)?;
         w.hasher.finish()
     };
-    let file = tmp.as_file_mut();
+    let file = tmp.file_mut();
     file.seek(SeekFrom::Start(12)).map_err(werr)?;
     file.write_all(&checksum.to_le_bytes()).map_err(werr)?;
-    tmp.persist(path).map_err(|e| werr(e.error))?;
+    tmp.commit().map_err(werr)?;
     Ok(())
 }
 
@@ -341,7 +336,9 @@ pub(crate) fn try_read_cache(
     expected_key: &str,
     options: &ReadOptions,
 ) -> Result<RepoData, CacheInvalid> {
-    let mut file = match File::open(path) {
+    // A FIFO or device here is refused, not read (it would hang the run); the cache
+    // file is then rebuilt and replaces it.
+    let mut file = match ebranch_fs::open_regular(path) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(CacheInvalid::Missing),
         Err(e) => return Err(CacheInvalid::Unreadable(e.to_string())),

@@ -1,7 +1,6 @@
 //! File checksums as written in `repomd.xml`.
 
 use std::fmt;
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -192,7 +191,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// Hashes the whole file at `path` (streamed, one pass) and returns the
 /// lower-case hex digest.
 pub fn hash_file(path: &Path, kind: ChecksumKind) -> Result<String, RepodataError> {
-    let mut file = File::open(path).map_err(|e| RepodataError::io(path, e))?;
+    let mut file = ebranch_fs::open_regular(path).map_err(|e| RepodataError::io(path, e))?;
     let mut hasher = Hasher::new(kind);
     let mut buf = vec![0u8; CHUNK];
     loop {

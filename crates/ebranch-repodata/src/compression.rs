@@ -1,7 +1,6 @@
 //! Opening metadata files, decompressing them according to their magic bytes.
 
 use std::fmt;
-use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -83,7 +82,7 @@ impl fmt::Debug for Decompressed {
 /// Opens `path` and returns a buffered reader of its decompressed content,
 /// choosing the decompressor by the file's magic bytes (not its name).
 pub fn open_decompressed(path: &Path) -> Result<Decompressed, RepodataError> {
-    let file = File::open(path).map_err(|e| RepodataError::io(path, e))?;
+    let file = ebranch_fs::open_regular(path).map_err(|e| RepodataError::io(path, e))?;
     let mut input = BufReader::with_capacity(INPUT_BUFFER, file);
     let head = input.fill_buf().map_err(|e| RepodataError::io(path, e))?;
     let Some(format) = Compression::detect(head) else {

@@ -96,7 +96,7 @@ impl Repomd {
     /// Reads `repodata/repomd.xml` of the repository rooted at `repo_dir`.
     pub fn read(repo_dir: &Path) -> Result<Repomd, RepodataError> {
         let path = Self::path_in(repo_dir);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match ebranch_fs::read_regular(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(RepodataError::MissingRepomd { path });

@@ -1,11 +1,13 @@
 //! The user's files and stdout, through the binary: `-o` never replaces what is not a
-//! regular file (finding 12), and a closed stdout keeps the answer's exit code (24).
+//! regular file (finding 12), a closed stdout keeps the answer's exit code (24), a FIFO
+//! where a cache file should be does not hang a run (23), and a writer killed while
+//! writing the index cache leaves nothing behind for long (9).
 
 mod common;
 
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, symlink};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -158,4 +160,97 @@ fn a_closed_stdout_keeps_the_answers_exit_code() {
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(0), "nothing found stays 0");
+}
+
+/// The index cache files (`*.idx`) under `cache`.
+fn index_files(cache: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(cache.join("index"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "idx"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_fifo_in_place_of_an_index_cache_file_does_not_hang() {
+    let cache = tempfile::tempdir().unwrap();
+    let first = missing_b4(cache.path(), &[]).output().unwrap();
+    assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
+    let idx = index_files(cache.path()).remove(0);
+    std::fs::remove_file(&idx).unwrap();
+    mkfifo(&idx);
+    let mut child = missing_b4(cache.path(), &[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let code = wait_at_most(&mut child, Duration::from_secs(120), "a run over a FIFO");
+    assert_eq!(code, Some(1));
+    // The cache file was rebuilt in its place.
+    assert!(std::fs::symlink_metadata(&idx).unwrap().is_file());
+}
+
+/// Hidden files (temporary files) in the index cache, with their sizes.
+fn index_leftovers(cache: &Path) -> Vec<(String, u64)> {
+    let Ok(entries) = std::fs::read_dir(cache.join("index")) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| {
+            let len = e.metadata().map_or(0, |m| m.len());
+            (e.file_name().to_string_lossy().into_owned(), len)
+        })
+        .collect()
+}
+
+#[test]
+fn a_writer_killed_while_writing_the_index_cache_leaves_nothing_behind() {
+    // CentOS Stream 9 AppStream: a 10 MB index cache, long enough to write to be caught.
+    let repo = data("cs9-osbuild-testrepos/appstream-2025-01");
+    let run = |cache: &Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ebranch"));
+        cmd.args(["repoclosure", "--check", &repo, "--cache-dir"])
+            .arg(cache)
+            .env_remove("EBRANCH_CACHE_DIR")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        cmd
+    };
+    for _attempt in 0..5 {
+        let cache = tempfile::tempdir().unwrap();
+        let mut child = run(cache.path()).spawn().unwrap();
+        let caught = loop {
+            if child.try_wait().unwrap().is_some() {
+                break false;
+            }
+            if index_leftovers(cache.path())
+                .iter()
+                .any(|(_, len)| *len > 0)
+            {
+                child.kill().unwrap(); // SIGKILL: no cleanup of any kind
+                child.wait().unwrap();
+                break true;
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        };
+        if !caught {
+            continue;
+        }
+        assert!(!index_leftovers(cache.path()).is_empty());
+        let mut next = run(cache.path()).spawn().unwrap();
+        let code = wait_at_most(&mut next, Duration::from_secs(300), "the next run");
+        assert_ne!(code, Some(2));
+        assert_eq!(
+            index_leftovers(cache.path()),
+            [],
+            "the dead writer's temporary file is still there"
+        );
+        assert_eq!(index_files(cache.path()).len(), 1);
+        return;
+    }
+    panic!("the cache write was never caught in progress");
 }

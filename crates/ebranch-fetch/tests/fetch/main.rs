@@ -10,5 +10,6 @@ mod offline;
 mod proxy;
 mod refresh;
 mod releases;
+mod special_files;
 mod support;
 mod truncated;

@@ -39,7 +39,7 @@ fn a_cut_off_download_fails_over_to_the_next_mirror() {
     assert!(
         !all_names(cache.path())
             .iter()
-            .any(|n| n.starts_with(".tmp-"))
+            .any(|n| n.contains(".ebranch-tmp-"))
     );
 }
 
@@ -100,7 +100,7 @@ fn a_failed_update_never_replaces_good_cached_data() {
     assert!(
         !all_names(cache.path())
             .iter()
-            .any(|n| n.starts_with(".tmp-"))
+            .any(|n| n.contains(".ebranch-tmp-"))
     );
     let offline = Fetcher::new(
         cache.path(),
