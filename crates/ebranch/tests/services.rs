@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use ebranch_fedora::fake::bugzilla::{KEY, REPORTER};
 use ebranch_fedora::fake::{FakeServices, Seed};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// The fake's clock in these tests; the seed's relative dates count from it.
 const NOW: &str = "2026-01-05T09:00:00Z";
@@ -615,6 +615,73 @@ fn status_refreshes_the_report_and_plans_the_rest() {
     assert_eq!(doc["packages"][1]["attention"], true);
     assert_eq!(doc["packages"][0]["attention"], false);
     assert_eq!(w.writes(), writes, "status only reads");
+}
+
+#[test]
+fn status_keeps_a_bug_number_written_while_it_ran() {
+    // `status` reads the report, asks the services, then writes its statuses; a bug number
+    // another command (`request --report`) wrote meanwhile must survive. The report is a
+    // FIFO here, so that what `status` reads first, what is there when it writes, and what
+    // it writes are three ordered steps.
+    let (w, path) = filed_world(|_| {});
+    let first = std::fs::read_to_string(&path).unwrap();
+    let mut meanwhile: Value = serde_json::from_str(&first).unwrap();
+    meanwhile["python-httpx"]["bug"] = json!(2_399_999);
+    let fifo = w.path("live.json");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // The second version is written only once `status` has read the first and is asking
+    // the services (a FIFO read ends when its writer closes).
+    let (go, wait) = std::sync::mpsc::channel::<()>();
+    let feeder = {
+        let fifo = fifo.clone();
+        let second = meanwhile.to_string();
+        std::thread::spawn(move || {
+            std::fs::write(&fifo, first).unwrap();
+            wait.recv().unwrap();
+            std::fs::write(&fifo, second).unwrap();
+            std::fs::read_to_string(&fifo).unwrap()
+        })
+    };
+    let asked = w.fake.server.log().len();
+    let mut cmd = w.command(&[
+        "status",
+        fifo.to_str().unwrap(),
+        "--as-of",
+        "2026-01-06T09:00:00Z",
+    ]);
+    let mut child = cmd
+        .env("BUGZILLA_API_KEY", KEY)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while w.fake.server.log().len() == asked {
+        assert!(std::time::Instant::now() < deadline, "status asked nothing");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    go.send(()).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !feeder.is_finished() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "status wrote its copy without reading the report again"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let written: Value = serde_json::from_str(&feeder.join().unwrap()).unwrap();
+    assert_eq!(
+        written["python-httpx"]["bug"], 2_399_999,
+        "the bug number was lost"
+    );
+    assert_eq!(written["python-b4"]["status"]["request"]["state"], "open");
 }
 
 #[test]
