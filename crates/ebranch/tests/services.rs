@@ -333,6 +333,23 @@ fn preflight_skips_branched_retired_and_unknown_packages() {
 }
 
 #[test]
+fn request_pkg_takes_the_batchs_decision_bodhi_included() {
+    // An update already in Bodhi for the target (a branch on its way) is not requested
+    // again: `request PKG` asks what `request --report` asks, Bodhi included.
+    let w = World::start(&demo_seed(|s| {
+        s.packages.get_mut("python-b4").unwrap().updates =
+            vec![("FEDORA-EPEL-2026-b4b4b4b4b4".into(), "testing".into())];
+    }));
+    let out = w.run(&["request", "python-b4"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "python-b4: update FEDORA-EPEL-2026-b4b4b4b4b4 is testing\n"
+    );
+    assert_eq!(w.writes(), 0, "nothing filed");
+}
+
+#[test]
 fn bad_targets_insecure_urls_and_missing_keys_are_errors() {
     let w = World::demo();
     let out = w.run(&["request", "python-b4", "--target", "f43"]);

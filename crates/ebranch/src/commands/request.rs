@@ -10,12 +10,9 @@ use anyhow::{Result, bail};
 use clap::Args;
 use ebranch_fedora::batch::{self, BatchOptions, BatchSummary, request_batch};
 use ebranch_fedora::branch::Branch;
-use ebranch_fedora::report::{Class, ReportFile};
-use ebranch_fedora::request::{
-    BranchRequest, EPEL_PRODUCT, FALLBACK_PRODUCT, FALLBACK_VERSION, SingleOutcome, request_one,
-    resolve_blocks,
-};
-use ebranch_fedora::services::{Clients, Services};
+use ebranch_fedora::report::{Class, Entry, Report, ReportFile};
+use ebranch_fedora::request::{EPEL_PRODUCT, FALLBACK_PRODUCT, FALLBACK_VERSION, resolve_blocks};
+use ebranch_fedora::services::Clients;
 use ebranch_report::key::BUG;
 use serde_json::{Value, json};
 
@@ -125,7 +122,9 @@ fn is_epel_branch(name: &str) -> bool {
     digits(major) && digits(minor)
 }
 
-/// One package: check dist-git, reuse an open request, or file one.
+/// One package: the batch's decision for a report of one entry (dist-git, retirement,
+/// Bodhi, earlier requests), then filed if nothing stands in the way. A service that
+/// fails is an error here (exit 2).
 pub fn single(
     package: &str,
     options: &RequestOptions,
@@ -141,46 +140,31 @@ pub fn single(
             dry_run: output.dry_run,
         },
     )?;
-    let blocks = resolve_blocks(&clients.bugzilla, &options.blocks)?;
-    let outcome = match preflight(clients.services(), package, &target)? {
-        Some(outcome) => outcome,
-        None => {
-            let mut request = BranchRequest::new(package, target.clone());
-            request.fas = options.fas.clone();
-            request.sig = options.sig && !options.no_sig;
-            request.blocks = blocks;
-            request.minors = options.minors.clone();
-            match request_one(&clients.bugzilla, &request)? {
-                SingleOutcome::Existing(bug) => batch::Outcome::Adopted(bug.id),
-                SingleOutcome::Filed(filed) => batch::Outcome::Filed(filed),
-            }
-        }
-    };
-    let summary = BatchSummary {
-        packages: vec![(package.to_owned(), outcome)],
-        ..BatchSummary::default()
-    };
+    let batch_options = batch_options(&clients, options, &target)?;
+    let mut report = Report::new();
+    report.packages.insert(package.to_owned(), Entry::new());
+    let summary = request_batch(clients.services(), &mut report, &batch_options, &mut |_| {
+        Ok(())
+    })?;
+    if let Some((_, batch::Outcome::Failed(message))) = summary.packages.first() {
+        bail!("{message}");
+    }
     print_summary(&clients, &target, &summary, output, Mode::Single)
 }
 
-/// What dist-git says before filing: no such package, already branched, retired.
-fn preflight(
-    services: Services<'_>,
-    package: &str,
+/// The options of every request, `--blocks` resolved.
+fn batch_options(
+    clients: &Clients,
+    options: &RequestOptions,
     target: &Branch,
-) -> Result<Option<batch::Outcome>> {
-    let Some(branches) = services.dist_git.branches(package)? else {
-        return Ok(Some(batch::Outcome::NotInDistGit));
-    };
-    let (on, branched) = if branches.iter().any(|b| b == target.as_str()) {
-        (target.as_str(), true)
-    } else {
-        ("rawhide", false)
-    };
-    if services.dist_git.is_retired(package, on)? {
-        return Ok(Some(batch::Outcome::Retired { branch: on.into() }));
-    }
-    Ok(branched.then_some(batch::Outcome::AlreadyBranched))
+) -> Result<BatchOptions> {
+    Ok(BatchOptions {
+        target: target.clone(),
+        fas: options.fas.clone(),
+        sig: options.sig && !options.no_sig,
+        blocks: resolve_blocks(&clients.bugzilla, &options.blocks)?,
+        minors: options.minors.clone(),
+    })
 }
 
 /// The whole report: the library's batch, saving the report after every new bug number.
@@ -200,13 +184,7 @@ fn whole_report(
             dry_run: output.dry_run,
         },
     )?;
-    let batch_options = BatchOptions {
-        target: target.clone(),
-        fas: options.fas.clone(),
-        sig: options.sig && !options.no_sig,
-        blocks: resolve_blocks(&clients.bugzilla, &options.blocks)?,
-        minors: options.minors.clone(),
-    };
+    let batch_options = batch_options(&clients, options, &target)?;
     let mut saved = 0;
     let summary = if output.dry_run {
         request_batch(clients.services(), &mut report, &batch_options, &mut |_| {
