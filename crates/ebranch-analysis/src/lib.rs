@@ -7,12 +7,14 @@
 //! which reference binary provides it (a static choice, independent of traversal order).
 //! [`closure`] follows BuildRequires, and install-time Requires of every reference binary
 //! pulled in, to the fixpoint; [`gap`] does it for every source package at once, sharing
-//! the work.
+//! the work. [`unresolved`] is `dnf repoclosure`'s question: which requirements nothing
+//! provides.
 
 mod classify;
 mod closure;
 mod gap;
 mod regenerated;
+mod repoclosure;
 mod report;
 mod resolve;
 mod roles;
@@ -20,6 +22,7 @@ mod roles;
 pub use closure::{Closure, ClosureOptions, NeededSource, Row, closure};
 pub use ebranch_report::Class;
 pub use gap::{GapEntry, GapReport, gap};
+pub use repoclosure::{Unresolved, unresolved};
 pub use report::{closure_report, rows_tsv};
 pub use resolve::{Resolution, Resolver};
 pub use roles::{Role, Roles};

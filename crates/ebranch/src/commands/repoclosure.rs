@@ -3,21 +3,13 @@
 use std::io::Write;
 
 use anyhow::Result;
-use ebranch_index::{PkgId, Pool};
+use ebranch_analysis::unresolved;
+use ebranch_index::PkgId;
 
 use crate::Outcome;
 use crate::cli::{GlobalArgs, RepoclosureArgs};
 use crate::load::load;
 use crate::output::stdout;
-
-/// One unresolved requirement: the package (`name-evr.arch`) and the dependency text.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-pub struct Unresolved {
-    /// The package whose requirement nothing provides.
-    pub package: String,
-    /// The requirement, rendered as libsolv prints it.
-    pub dependency: String,
-}
 
 /// Runs the command.
 pub fn run(args: RepoclosureArgs, global: &GlobalArgs) -> Result<Outcome> {
@@ -63,51 +55,4 @@ pub fn run(args: RepoclosureArgs, global: &GlobalArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::found_if(!rows.is_empty()))
-}
-
-/// Every requirement of `packages` that no package accepted by `keep` provides, sorted and
-/// without duplicates. Work is split over the available cores.
-pub fn unresolved(
-    pool: &Pool,
-    packages: &[PkgId],
-    keep: &(dyn Fn(PkgId) -> bool + Sync),
-) -> Vec<Unresolved> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let chunk = packages.len().div_ceil(threads).max(1);
-    let mut rows: Vec<Unresolved> = std::thread::scope(|scope| {
-        let handles: Vec<_> = packages
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || check_part(pool, part, keep)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("repoclosure worker panicked"))
-            .collect()
-    });
-    rows.sort_unstable();
-    rows.dedup();
-    rows
-}
-
-fn check_part(
-    pool: &Pool,
-    part: &[PkgId],
-    keep: &(dyn Fn(PkgId) -> bool + Sync),
-) -> Vec<Unresolved> {
-    let mut rows = Vec::new();
-    for &p in part {
-        let pkg = pool.package(p);
-        for dep in pkg.requires() {
-            if !pool.has_provider_id(dep.name_id(), dep.flags(), dep.evr_id(), keep) {
-                rows.push(Unresolved {
-                    package: pkg.nevra(),
-                    dependency: dep.to_string(),
-                });
-            }
-        }
-    }
-    rows
 }
