@@ -60,3 +60,14 @@ pub(crate) fn sync_dir(dir: &std::path::Path) {
         let _ = d.sync_all();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A new FIFO named `fifo` in `dir`.
+    pub(crate) fn fifo_in(dir: &std::path::Path) -> std::path::PathBuf {
+        let fifo = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        fifo
+    }
+}

@@ -80,14 +80,7 @@ mod tests {
     #[test]
     fn special_files_are_refused_without_blocking() {
         let dir = tempfile::tempdir().unwrap();
-        let fifo = dir.path().join("fifo");
-        assert!(
-            std::process::Command::new("mkfifo")
-                .arg(&fifo)
-                .status()
-                .unwrap()
-                .success()
-        );
+        let fifo = crate::tests::fifo_in(dir.path());
         std::os::unix::fs::symlink(&fifo, dir.path().join("l")).unwrap();
         for (path, what) in [
             (fifo.as_path(), "FIFO"),
