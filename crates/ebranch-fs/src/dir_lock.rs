@@ -18,6 +18,11 @@ pub fn lock_directory(dir: &Path) -> DirLock {
     DirLock { _file: file }
 }
 
+/// [`lock_directory`] on the directory that holds `file` (`.` for a bare name).
+pub fn lock_directory_of(file: &Path) -> DirLock {
+    lock_directory(crate::parent_dir(file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -39,7 +39,7 @@ mod stale;
 mod temp;
 mod user_file;
 
-pub use dir_lock::{DirLock, lock_directory};
+pub use dir_lock::{DirLock, lock_directory, lock_directory_of};
 pub use open::{open_regular, read_regular, read_regular_to_string};
 pub use stale::{is_temp_name, remove_stale_temps};
 pub use temp::{TempFile, replace_file};

@@ -3,7 +3,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use ebranch_fs::{Destination, destination, lock_directory, write_user_file};
+use ebranch_fs::{Destination, destination, lock_directory_of, write_user_file};
 
 use crate::{Report, ReportError};
 
@@ -103,16 +103,9 @@ impl ReportFile {
     /// The lock on the directory of the file that is really written (after symlinks).
     fn lock(&self) -> Option<ebranch_fs::DirLock> {
         match destination(&self.path) {
-            Ok(Destination::Replace { path, .. }) => Some(lock_directory(parent(&path))),
+            Ok(Destination::Replace { path, .. }) => Some(lock_directory_of(&path)),
             _ => None,
         }
-    }
-}
-
-fn parent(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
     }
 }
 
