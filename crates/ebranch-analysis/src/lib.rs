@@ -13,6 +13,7 @@
 mod classify;
 mod closure;
 mod gap;
+mod modularity;
 mod regenerated;
 mod repoclosure;
 mod report;
@@ -22,6 +23,7 @@ mod roles;
 pub use closure::{Closure, ClosureOptions, NeededSource, Row, closure};
 pub use ebranch_report::Class;
 pub use gap::{GapEntry, GapReport, gap};
+pub use modularity::{ModuleConfig, ModuleError, ModuleFiltering, module_filtering};
 pub use repoclosure::{Unresolved, unresolved};
 pub use report::{closure_report, rows_tsv};
 pub use resolve::{Resolution, Resolver};

@@ -14,6 +14,10 @@ pub enum Role {
     TargetBase,
     /// The target layer (EPEL, EPEL testing, a side tag).
     TargetLayer,
+    /// A package of the target that module filtering hides (a stream that is neither
+    /// enabled nor default, or a non-modular package an active stream replaces): dnf would
+    /// not install it. Only [`Roles::of`] answers this, for single packages.
+    Hidden,
 }
 
 impl Role {
@@ -27,12 +31,29 @@ impl Role {
 #[derive(Clone, Debug)]
 pub struct Roles {
     roles: Vec<Role>,
+    /// Packages module filtering hides, indexed by [`PkgId`]; `None` when filtering is off.
+    hidden: Option<Vec<bool>>,
 }
 
 impl Roles {
     /// Roles in repository order.
     pub fn new(roles: Vec<Role>) -> Roles {
-        Roles { roles }
+        Roles {
+            roles,
+            hidden: None,
+        }
+    }
+
+    /// These roles, with the packages `hidden[pkg]` marks (as module filtering computes
+    /// them) playing [`Role::Hidden`].
+    pub fn with_hidden(mut self, hidden: Vec<bool>) -> Roles {
+        self.hidden = Some(hidden);
+        self
+    }
+
+    /// Whether module filtering hides `pkg`.
+    pub fn is_hidden(&self, pkg: PkgId) -> bool {
+        self.hidden.as_ref().is_some_and(|h| h[pkg.index()])
     }
 
     /// The role of a repository.
@@ -40,8 +61,12 @@ impl Roles {
         self.roles[repo.index()]
     }
 
-    /// The role of the repository holding `pkg`.
+    /// The role of `pkg`: its repository's, or [`Role::Hidden`] when module filtering
+    /// hides it.
     pub fn of(&self, pool: &Pool, pkg: PkgId) -> Role {
+        if self.is_hidden(pkg) {
+            return Role::Hidden;
+        }
         self.of_repo(pool.repo_of(pkg))
     }
 

@@ -94,8 +94,9 @@ pub(crate) fn parse_repomd(bytes: Vec<u8>, origin: &str) -> Result<Repomd, Fetch
     })
 }
 
-/// The files a fetch needs: primary always, filelists when `want_filelists`
-/// and the repo has them.
+/// The files a fetch needs: primary always, `modules` (modules.yaml, small; module
+/// filtering reads it) when the repo has one, filelists when `want_filelists` and the
+/// repo has them.
 pub(crate) fn needed_files(
     dir: &Path,
     repomd: &Repomd,
@@ -109,6 +110,9 @@ pub(crate) fn needed_files(
             kind: "primary",
         })?;
     let mut files = vec![MetaFile::plan(dir, primary, origin)?];
+    if let Some(modules) = repomd.record("modules") {
+        files.push(MetaFile::plan(dir, modules, origin)?);
+    }
     if want_filelists && let Some(file) = filelists_file(dir, repomd, origin)? {
         files.push(file);
     }

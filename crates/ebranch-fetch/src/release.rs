@@ -106,6 +106,9 @@ pub struct Release {
     pub arches: Vec<String>,
     /// Releases whose repos come before this release's own.
     pub include: Vec<String>,
+    /// The module platform (`platform:el9`) whose module filtering applies to the
+    /// release's target repos; included releases' value when unset.
+    pub module_platform: Option<String>,
     /// This release's own repos.
     pub repos: Vec<RepoDef>,
     /// `builtin` or the path of the user file that defined it.

@@ -25,6 +25,7 @@ struct RawRelease {
     arches: Option<Vec<String>>,
     #[serde(default)]
     include: Vec<String>,
+    module_platform: Option<String>,
     #[serde(default)]
     repo: Vec<RawRepo>,
 }
@@ -107,6 +108,7 @@ pub(crate) fn parse_release_file(text: &str, origin: &str) -> Result<Vec<Release
                 .arches
                 .unwrap_or_else(|| DEFAULT_ARCHES.iter().map(|a| a.to_string()).collect()),
             include: raw.include,
+            module_platform: raw.module_platform,
             repos,
             origin: origin.to_string(),
         });

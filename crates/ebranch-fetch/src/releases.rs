@@ -82,6 +82,18 @@ impl Releases {
         self.list.iter()
     }
 
+    /// The module platform of a release (`platform:el9`): its own, else the first an
+    /// included release sets (depth first). `None` when the release is unknown or none is set.
+    pub fn module_platform(&self, name: &str) -> Option<&str> {
+        let release = self.get(name)?;
+        release.module_platform.as_deref().or_else(|| {
+            release
+                .include
+                .iter()
+                .find_map(|include| self.module_platform(include))
+        })
+    }
+
     /// The concrete repos of a release for one architecture: included
     /// releases' repos first (depth first), then its own; a repo id seen
     /// twice is kept once (first wins).

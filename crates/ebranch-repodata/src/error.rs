@@ -132,6 +132,17 @@ pub enum RepodataError {
         source: io::Error,
     },
 
+    /// `modules.yaml` is not YAML, or exceeds a limit (size, nesting, entries).
+    #[error("{}: {}{message}", .path.display(), if *.line > 0 { format!("line {line}: ") } else { String::new() })]
+    Modules {
+        /// The modules file.
+        path: PathBuf,
+        /// The line (1-based; 0 when not known).
+        line: usize,
+        /// What is wrong.
+        message: String,
+    },
+
     /// The repository is too large for the compact in-memory form (more
     /// than 4 GiB of strings or 2^32 records).
     #[error("repository {} is too large: {what} exceeds 2^32", .path.display())]

@@ -32,6 +32,7 @@ pub mod compression;
 mod error;
 mod fasthash;
 mod filelists;
+pub mod modulemd;
 mod primary;
 mod read;
 pub mod repo;
@@ -43,6 +44,7 @@ pub use cache::{CacheInvalid, CacheOutcome, cache_path, load_repo, read_cache, w
 pub use checksum::ChecksumKind;
 pub use compression::Compression;
 pub use error::RepodataError;
+pub use modulemd::{ModuleDefaults, ModuleMetadata, ModuleStream, read_modules};
 pub use read::{read_repo, read_repo_with};
 pub use repo::{
     DepKind, DepRecord, FLAG_EQ, FLAG_GT, FLAG_LT, FileKind, FileRecord, PackageRecord,

@@ -65,7 +65,7 @@ pub fn read_repo_with(
 
 /// The local path of `record`'s file, checked to exist and to match the
 /// checksum in repomd.xml.
-fn checked_file(
+pub(crate) fn checked_file(
     dir: &Path,
     repomd: &Repomd,
     record: &RepomdRecord,

@@ -213,3 +213,40 @@ fn centos_stream_baseos_filelists() {
     let ghosts = r.files.iter().filter(|f| f.kind == FileKind::Ghost).count();
     assert_eq!(ghosts, 1_064);
 }
+
+#[test]
+fn cs9_appstream_modules_yaml() {
+    let dir = data(APPSTREAM);
+    let repomd = ebranch_repodata::Repomd::read(&dir).unwrap();
+    let md = ebranch_repodata::read_modules(&dir, &repomd)
+        .unwrap()
+        .expect("AppStream has a modules record");
+    assert_eq!(md.streams.len(), 31);
+    assert_eq!(md.defaults.len(), 8);
+    assert!(md.problems.is_empty(), "{:?}", md.problems);
+    // EL9 defaults name profiles only: no module has a default stream.
+    assert!(md.defaults.iter().all(|d| d.stream.is_none()));
+    let nodejs20: Vec<_> = md
+        .streams
+        .iter()
+        .filter(|s| s.name == "nodejs" && s.stream == "20")
+        .collect();
+    assert_eq!(nodejs20.len(), 2);
+    assert!(
+        nodejs20
+            .iter()
+            .all(|s| s.context == "rhel9" && s.static_context)
+    );
+    // Only build-time requires: installable on any platform.
+    assert_eq!(nodejs20[0].requires, vec![Vec::new()]);
+    let maven = md.streams.iter().find(|s| s.name == "maven").unwrap();
+    assert_eq!(
+        maven.requires,
+        vec![vec![("platform".to_owned(), vec!["el9".to_owned()])]]
+    );
+    // PyYAML counts the same artifacts.
+    assert_eq!(
+        md.streams.iter().map(|s| s.artifacts.len()).sum::<usize>(),
+        1087
+    );
+}

@@ -17,6 +17,8 @@ pub struct Loaded {
     pub pool: Pool,
     /// `ids[i]` is the repository of the i-th request (duplicates share an id).
     pub ids: Vec<RepoId>,
+    /// The directory each repository of the pool was read from, by [`RepoId`].
+    pub dirs: Vec<PathBuf>,
 }
 
 /// The arch set chosen by `--arch` (default: this machine's basearch).
@@ -118,7 +120,8 @@ pub fn load_resolved(repos: &[ResolvedRepo], global: &GlobalArgs) -> Result<Load
         pool = build(&unique, &mut datas, global)?;
     }
     crate::timings::phase("pool built");
-    Ok(Loaded { pool, ids })
+    let dirs = unique.into_iter().map(|f| f.dir).collect();
+    Ok(Loaded { pool, ids, dirs })
 }
 
 fn build(repos: &[FetchedRepo], datas: &mut Vec<RepoData>, global: &GlobalArgs) -> Result<Pool> {

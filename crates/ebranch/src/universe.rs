@@ -2,8 +2,11 @@
 
 use anyhow::{Result, bail};
 use clap::Args;
-use ebranch_analysis::{Role, Roles};
-use ebranch_index::Pool;
+use std::path::PathBuf;
+
+use ebranch_analysis::{ModuleConfig, Role, Roles, module_filtering};
+use ebranch_index::{Pool, RepoId};
+use ebranch_repodata::{ModuleMetadata, Repomd, read_modules};
 
 use ebranch_fetch::{Releases, RepoRole, ResolvedRepo};
 
@@ -31,6 +34,19 @@ pub struct UniverseArgs {
     /// RHEL), added to the `--target` release's; repeatable.
     #[arg(long = "target-base-repo", value_name = "PATH")]
     pub target_base_repos: Vec<String>,
+    /// Hide target packages as dnf's module filtering does on this platform
+    /// (`platform:el8`, `platform:el9`): packages of module streams neither default nor
+    /// enabled, and non-modular packages an active stream replaces. Named EL8/EL9 targets
+    /// set it themselves.
+    #[arg(long, value_name = "PLATFORM")]
+    pub module_platform: Option<String>,
+    /// Enable a module stream as `dnf module enable NAME:STREAM` would in the buildroot;
+    /// repeatable.
+    #[arg(long = "module", value_name = "NAME:STREAM")]
+    pub modules: Vec<String>,
+    /// See every module stream's packages (no module filtering), even for named EL targets.
+    #[arg(long, conflicts_with_all = ["module_platform", "modules"])]
+    pub no_module_filtering: bool,
 }
 
 /// A pool and the role of each of its repositories.
@@ -109,7 +125,23 @@ pub fn load_universe(args: &UniverseArgs, global: &GlobalArgs) -> Result<Univers
             "no target: give --target RELEASE (e.g. `epel10`), or --target-repo / --target-base-repo"
         );
     }
+    let platform = match (&args.module_platform, &args.target) {
+        _ if args.no_module_filtering => None,
+        (Some(p), _) => Some(p.clone()),
+        // The target release was resolved above, so `defs` is loaded.
+        (None, Some(target)) => defs
+            .as_ref()
+            .and_then(|d| d.module_platform(target))
+            .map(str::to_owned),
+        (None, None) => None,
+    };
+    if platform.is_none() && !args.modules.is_empty() {
+        bail!(
+            "--module needs module filtering: give --module-platform (e.g. `platform:el9`) or an EL8/EL9 --target"
+        );
+    }
     let loaded = load_resolved(&repos, global)?;
+    let dirs = loaded.dirs;
     let pool = loaded.pool;
     let mut roles: Vec<Option<Role>> = vec![None; pool.repo_count()];
     for (id, kind) in loaded.ids.iter().zip(&kinds) {
@@ -146,5 +178,54 @@ pub fn load_universe(args: &UniverseArgs, global: &GlobalArgs) -> Result<Univers
             "no reference source repository (a repository of `src` packages) among the reference repositories"
         );
     }
+    let roles = match platform {
+        Some(platform) => {
+            let config = ModuleConfig {
+                platform,
+                enable: args.modules.clone(),
+            };
+            filter_modules(&pool, roles, &dirs, &config)?
+        }
+        None => roles,
+    };
     Ok(Universe { pool, roles })
+}
+
+/// Applies dnf's module filtering to the target repositories: reads each one's
+/// modules.yaml and hides what dnf would (notes on stderr).
+fn filter_modules(
+    pool: &Pool,
+    roles: Roles,
+    dirs: &[PathBuf],
+    config: &ModuleConfig,
+) -> Result<Roles> {
+    let mut metadata = Vec::new();
+    for (i, dir) in dirs.iter().enumerate() {
+        let repo = RepoId(i as u32);
+        if !roles.of_repo(repo).is_target() {
+            continue;
+        }
+        let repomd = Repomd::read(dir)?;
+        if let Some(md) = read_modules(dir, &repomd)? {
+            metadata.push((repo, md));
+        }
+    }
+    let refs: Vec<(RepoId, &ModuleMetadata)> = metadata.iter().map(|(r, m)| (*r, m)).collect();
+    let filtering = module_filtering(pool, &refs, |r| roles.of_repo(r).is_target(), config)?;
+    for problem in &filtering.problems {
+        eprintln!("warning: {problem}");
+    }
+    if !metadata.is_empty() {
+        let active = if filtering.active.is_empty() {
+            "none".to_owned()
+        } else {
+            filtering.active.join(" ")
+        };
+        eprintln!(
+            "module filtering ({}): {} target package(s) hidden; active streams: {active}",
+            config.platform, filtering.hidden_count
+        );
+    }
+    crate::timings::phase("module filtering");
+    Ok(roles.with_hidden(filtering.hidden))
 }

@@ -6,6 +6,7 @@ mod figures;
 mod filelists;
 mod full;
 mod local;
+mod modules;
 mod offline;
 mod proxy;
 mod refresh;

@@ -225,3 +225,20 @@ fn load_reads_an_explicit_user_file() {
             .starts_with(&format!("{}: ", missing.display()))
     );
 }
+
+#[test]
+fn el8_and_el9_releases_set_the_module_platform_through_includes() {
+    let releases = Releases::builtin();
+    for (name, platform) in [
+        ("epel8", Some("platform:el8")),
+        ("epel8-testing", Some("platform:el8")),
+        ("epel9", Some("platform:el9")),
+        ("epel9-next", Some("platform:el9")),
+        ("c9s", Some("platform:el9")),
+        ("epel10", None),
+        ("rawhide", None),
+    ] {
+        assert_eq!(releases.module_platform(name), platform, "{name}");
+    }
+    assert_eq!(releases.module_platform("no-such-release"), None);
+}

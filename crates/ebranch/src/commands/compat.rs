@@ -240,6 +240,9 @@ fn direct_missing(
         ref_repos: Vec::new(),
         target_repos: Vec::new(),
         target_base_repos: Vec::new(),
+        module_platform: None,
+        modules: Vec::new(),
+        no_module_filtering: false,
     };
     let u = load_universe(&universe, global)?;
     let mut resolver = Resolver::new(&u.pool, &u.roles);
