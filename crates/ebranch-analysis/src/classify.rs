@@ -1,17 +1,119 @@
-//! What kind of gap a needed source package is in the target.
+//! What kind of gap a needed source package is in the target, and what an update of it
+//! would break.
 
-use ebranch_index::Pool;
+use std::collections::{BTreeMap, BTreeSet};
+
+use ebranch_index::{DepRef, NameId, PkgId, Pool};
+use ebranch_repodata::DepKind;
 use ebranch_report::Class;
+use ebranch_rpm::{EvrRef, Flags, parse_requirement, ranges_overlap};
+use rustc_hash::FxHashSet;
 
+use crate::closure::Closure;
+use crate::regenerated::{Regenerated, regenerated};
 use crate::roles::{Role, Roles};
 
-/// Classifies the source package `source`: by where packages built from it, or named like
-/// one of its reference binaries, already are in the target: [`Class::New`],
-/// [`Class::Update`] or [`Class::BlockedByBase`].
-pub fn classify(pool: &Pool, roles: &Roles, source: &str) -> Class {
+/// Why a needed subpackage of a base-distribution source is not usable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BaseStatus {
+    /// The base ships the source but not this subpackage, not even in CRB; a rebuild of
+    /// the base's version would satisfy what is needed, so only an `-epel` split package
+    /// (or Red Hat adding it to CRB) can ship it.
+    MissingFromCrb,
+    /// The base's version is too old (or lacks the provide): no EPEL package may replace
+    /// it, and a split package of that version would not help.
+    TooOldInBase,
+    /// The base has it only in a module stream the buildroot does not enable.
+    InDisabledModule,
+}
+
+impl BaseStatus {
+    /// The label used in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            BaseStatus::MissingFromCrb => "missing-from-crb",
+            BaseStatus::TooOldInBase => "too-old-in-base",
+            BaseStatus::InDisabledModule => "in-disabled-module",
+        }
+    }
+}
+
+/// One needed reference binary of a `blocked-by-base` source.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BaseGap {
+    /// Why the base cannot provide it.
+    pub status: BaseStatus,
+    /// The source's EVR in the base.
+    pub base_evr: String,
+    /// What the closure needs from it.
+    pub deps: BTreeSet<String>,
+    /// For `missing-from-crb`: the split package that could ship it (`foo-epel`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epel_package: Option<String>,
+}
+
+/// Details of a class: what an update breaks, what the base lacks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Impact {
+    /// `incompatible-update`: target package (`name-evr.arch`) → the dependencies it would
+    /// lose.
+    pub breaks: BTreeMap<String, BTreeSet<String>>,
+    /// `incompatible-update`: a compat package keeping the old version (`rust-foo0.3`,
+    /// `libfoo1.2`, Fedora's naming).
+    pub compat: Option<String>,
+    /// `blocked-by-base`: each needed reference binary (by name) → why the base lacks it.
+    pub base: BTreeMap<String, BaseGap>,
+}
+
+/// What the closure needs of each source: (dependency, chosen reference binary), from the
+/// `providers` of every other source's entry.
+pub(crate) fn needs_by_source(
+    pool: &Pool,
+    closure: &Closure,
+) -> BTreeMap<String, Vec<(String, PkgId)>> {
+    let mut out: BTreeMap<String, Vec<(String, PkgId)>> = BTreeMap::new();
+    for (owner, entry) in &closure.sources {
+        for (dep, nevra) in &entry.providers {
+            let Some(pkg) = package_by_nevra(pool, nevra) else {
+                continue;
+            };
+            let source = pool.package(pkg).source_name();
+            if source != owner {
+                out.entry(source.to_owned())
+                    .or_default()
+                    .push((dep.clone(), pkg));
+            }
+        }
+    }
+    out
+}
+
+/// The package printed as `name-evr.arch`.
+fn package_by_nevra(pool: &Pool, nevra: &str) -> Option<PkgId> {
+    let (rest, _arch) = nevra.rsplit_once('.')?;
+    let (rest, _release) = rest.rsplit_once('-')?;
+    let (name, _version) = rest.rsplit_once('-')?;
+    pool.packages_named(name)
+        .iter()
+        .copied()
+        .find(|p| pool.package(*p).nevra() == nevra)
+}
+
+/// Classifies the source package `source` by where packages built from it, or named like
+/// one of its reference binaries, already are in the target (hidden ones included: a
+/// module stream the buildroot does not enable still belongs to the base). `needs` is
+/// what the closure needs of it (dependency, chosen reference binary).
+pub fn classify(
+    pool: &Pool,
+    roles: &Roles,
+    source: &str,
+    needs: &[(String, PkgId)],
+) -> (Class, Impact) {
     let mut in_base = false;
     let mut in_layer = false;
-    let mut note = |p| match roles.of(pool, p) {
+    let mut note = |p: PkgId| match roles.of_repo(pool.repo_of(p)) {
         Role::TargetBase => in_base = true,
         Role::TargetLayer => in_layer = true,
         _ => {}
@@ -27,10 +129,264 @@ pub fn classify(pool: &Pool, roles: &Roles, source: &str) -> Class {
         }
     }
     if in_base {
-        Class::BlockedByBase
+        let impact = Impact {
+            base: base_gaps(pool, roles, source, needs),
+            ..Impact::default()
+        };
+        (Class::BlockedByBase, impact)
     } else if in_layer {
-        Class::Update
+        let breaks = update_breaks(pool, roles, source);
+        if breaks.is_empty() {
+            (Class::Update, Impact::default())
+        } else {
+            let compat = current_version(pool, roles, source).map(|v| compat_name(source, &v));
+            (
+                Class::IncompatibleUpdate,
+                Impact {
+                    breaks,
+                    compat,
+                    ..Impact::default()
+                },
+            )
+        }
     } else {
-        Class::New
+        (Class::New, Impact::default())
+    }
+}
+
+/// The target layer's current build of `source` (visible, installable binaries).
+fn current_build(pool: &Pool, roles: &Roles, source: &str) -> Vec<PkgId> {
+    pool.binaries_of_source(source)
+        .iter()
+        .copied()
+        .filter(|&p| roles.of(pool, p) == Role::TargetLayer && pool.is_installable(p))
+        .collect()
+}
+
+/// The version (no epoch, no release) of the newest binary of the current build.
+fn current_version(pool: &Pool, roles: &Roles, source: &str) -> Option<String> {
+    current_build(pool, roles, source)
+        .into_iter()
+        .map(|p| pool.package(p).evr())
+        .max_by(|a, b| ebranch_rpm::compare_evr(EvrRef::parse(a), EvrRef::parse(b)))
+        .map(|evr| EvrRef::parse(evr).version.to_owned())
+}
+
+/// Every target-layer package (not of `source`) that requires something only the current
+/// build of `source` provides in the target and that its reference build does not provide
+/// (in the form a rebuild in the target regenerates), with those dependencies.
+fn update_breaks(pool: &Pool, roles: &Roles, source: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let current = current_build(pool, roles, source);
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    if current.is_empty() {
+        return out;
+    }
+    let reference: Vec<PkgId> = pool
+        .binaries_of_source(source)
+        .iter()
+        .copied()
+        .filter(|&p| roles.of(pool, p) == Role::ReferenceBinary)
+        .collect();
+    // Names the current build provides: only requirements on them can be affected.
+    let mut names: FxHashSet<NameId> = FxHashSet::default();
+    for &p in &current {
+        let p = pool.package(p);
+        names.insert(p.name_id());
+        names.extend(p.deps(DepKind::Provides).map(|d| d.name_id()));
+    }
+    let source_id = pool.lookup(source);
+    for repo in roles.repos(Role::TargetLayer) {
+        for t in pool.repo_packages(repo) {
+            if roles.of(pool, t) != Role::TargetLayer
+                || !pool.is_installable(t)
+                || Some(pool.source_name_id(t)) == source_id
+            {
+                continue;
+            }
+            for dep in pool.package(t).requires() {
+                if !(dep.is_rich() || dep.name().starts_with('/') || names.contains(&dep.name_id()))
+                {
+                    continue;
+                }
+                if lost(pool, roles, &current, &reference, &dep) {
+                    out.entry(pool.package(t).nevra())
+                        .or_default()
+                        .insert(dep.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Whether `dep` is provided in the target only by the current build and not by the
+/// reference build.
+fn lost(
+    pool: &Pool,
+    roles: &Roles,
+    current: &[PkgId],
+    reference: &[PkgId],
+    dep: &DepRef<'_>,
+) -> bool {
+    let providers = pool.whatprovides_id(dep.name_id(), dep.flags(), dep.evr_id());
+    let from_current = providers.iter().any(|p| current.contains(p));
+    let elsewhere = providers
+        .iter()
+        .any(|p| !current.contains(p) && roles.of(pool, *p).is_target());
+    if !from_current || elsewhere || providers.iter().any(|p| reference.contains(p)) {
+        return false;
+    }
+    match regenerated(dep.name()) {
+        Some(Regenerated::AnyVersionOf(_)) => false,
+        Some(Regenerated::Renamed(other)) => !pool.lookup(&other).is_some_and(|id| {
+            pool.whatprovides_id(id, dep.flags(), dep.evr_id())
+                .iter()
+                .any(|p| reference.contains(p))
+        }),
+        None => true,
+    }
+}
+
+/// Fedora's compat package name for `source` at `version`: the version appended (`_`
+/// first when the name ends in a digit); for Rust crates the semver-compatible part
+/// (`rust-foo0.3`, `rust-foo1`), else major.minor (`libfoo1.2`).
+pub fn compat_name(source: &str, version: &str) -> String {
+    let parts: Vec<&str> = version
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let suffix = if source.starts_with("rust-") {
+        match parts.as_slice() {
+            ["0", "0", patch, ..] => format!("0.0.{patch}"),
+            ["0", minor, ..] => format!("0.{minor}"),
+            [major, ..] => (*major).to_owned(),
+            [] => version.to_owned(),
+        }
+    } else {
+        match parts.as_slice() {
+            [major, minor, ..] => format!("{major}.{minor}"),
+            [major] => (*major).to_owned(),
+            [] => version.to_owned(),
+        }
+    };
+    let sep = if source.ends_with(|c: char| c.is_ascii_digit()) {
+        "_"
+    } else {
+        ""
+    };
+    format!("{source}{sep}{suffix}")
+}
+
+/// For a `blocked-by-base` source: why the base cannot give each needed reference binary.
+fn base_gaps(
+    pool: &Pool,
+    roles: &Roles,
+    source: &str,
+    needs: &[(String, PkgId)],
+) -> BTreeMap<String, BaseGap> {
+    let base_build: Vec<PkgId> = pool
+        .binaries_of_source(source)
+        .iter()
+        .copied()
+        .filter(|&p| roles.of_repo(pool.repo_of(p)) == Role::TargetBase)
+        .collect();
+    let base_evr = base_build
+        .iter()
+        .map(|&p| pool.package(p).evr())
+        .max_by(|a, b| ebranch_rpm::compare_evr(EvrRef::parse(a), EvrRef::parse(b)))
+        .unwrap_or_default()
+        .to_owned();
+    let mut out: BTreeMap<String, BaseGap> = BTreeMap::new();
+    for (dep, provider) in needs {
+        let name = pool.package(*provider).name();
+        let in_base: Vec<PkgId> = pool
+            .packages_named(name)
+            .iter()
+            .copied()
+            .filter(|&p| {
+                !pool.package(p).is_source() && roles.of_repo(pool.repo_of(p)) == Role::TargetBase
+            })
+            .collect();
+        let status = if !in_base.is_empty() && in_base.iter().all(|&p| roles.is_hidden(p)) {
+            BaseStatus::InDisabledModule
+        } else if in_base.is_empty() && split_satisfies(pool, *provider, dep, &base_evr) {
+            BaseStatus::MissingFromCrb
+        } else {
+            BaseStatus::TooOldInBase
+        };
+        let gap = out.entry(name.to_owned()).or_insert_with(|| BaseGap {
+            status,
+            base_evr: base_evr.clone(),
+            deps: BTreeSet::new(),
+            epel_package: None,
+        });
+        // One dependency a split package cannot satisfy decides for the binary.
+        if status == BaseStatus::TooOldInBase {
+            gap.status = status;
+        }
+        gap.deps.insert(dep.clone());
+        gap.epel_package =
+            (gap.status == BaseStatus::MissingFromCrb).then(|| format!("{source}-epel"));
+    }
+    out
+}
+
+/// Whether `provider`, rebuilt at the base's EVR (`base_evr`) as an `-epel` split
+/// package, would still satisfy `dep`: its provides whose EVR is the package's own EVR
+/// (or version) take the base's instead. Rich dependencies are assumed satisfied.
+fn split_satisfies(pool: &Pool, provider: PkgId, dep: &str, base_evr: &str) -> bool {
+    let Ok(req) = parse_requirement(dep) else {
+        return true;
+    };
+    let Some(want) = req.as_simple() else {
+        return true;
+    };
+    if !want.is_versioned() {
+        return true;
+    }
+    let p = pool.package(provider);
+    let own = EvrRef::parse(p.evr());
+    let base = EvrRef::parse(base_evr);
+    let base_version = base.version;
+    let rebased = |evr: &str| -> String {
+        if evr == p.evr() {
+            base_evr.to_owned()
+        } else if evr == own.version {
+            base_version.to_owned()
+        } else {
+            evr.to_owned()
+        }
+    };
+    let mut provides: Vec<(Flags, String)> = Vec::new();
+    if p.name() == want.name {
+        provides.push((Flags::EQ, base_evr.to_owned()));
+    }
+    for d in p.deps(DepKind::Provides) {
+        if d.name() == want.name {
+            provides.push((d.flags(), rebased(d.evr())));
+        }
+    }
+    provides
+        .iter()
+        .any(|(flags, evr)| ranges_overlap(*flags, EvrRef::parse(evr), want.flags, want.evr_ref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compat_names_follow_fedora_naming() {
+        assert_eq!(compat_name("rust-foo", "0.3.5"), "rust-foo0.3");
+        assert_eq!(compat_name("rust-foo", "1.4.2"), "rust-foo1");
+        assert_eq!(compat_name("rust-foo", "0.0.7"), "rust-foo0.0.7");
+        assert_eq!(compat_name("rust-base64", "0.21.7"), "rust-base64_0.21");
+        assert_eq!(compat_name("libfoo", "1.2.7"), "libfoo1.2");
+        assert_eq!(
+            compat_name("python-sqlalchemy", "1.4.54"),
+            "python-sqlalchemy1.4"
+        );
+        assert_eq!(compat_name("gtk2", "2.24.33"), "gtk2_2.24");
+        assert_eq!(compat_name("foo", "7"), "foo7");
     }
 }

@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 
 use ebranch_report::Class;
 
-use crate::classify::classify;
+use crate::classify::{Impact, classify, needs_by_source};
 use crate::resolve::{Resolution, Resolver};
 
 /// Options of [`closure`].
@@ -56,6 +56,8 @@ pub struct NeededSource {
     pub skip: bool,
     /// Why it is missing from the target (set for every entry of a finished closure).
     pub class: Option<Class>,
+    /// What its class means in detail: what an update breaks, what the base lacks.
+    pub impact: Impact,
     /// BuildRequires edges: provider source → the dependencies it satisfies.
     pub build: BTreeMap<String, BTreeSet<String>>,
     /// Install-time edges: provider source → Requires of this source's binaries (pulled
@@ -152,9 +154,13 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
         }
     }
     let pool = resolver.pool();
+    let needs = needs_by_source(pool, &state.out);
     for (name, entry) in &mut state.out.sources {
         entry.name.clone_from(name);
-        entry.class = Some(classify(pool, resolver.roles(), name));
+        let need = needs.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+        let (class, impact) = classify(pool, resolver.roles(), name, need);
+        entry.class = Some(class);
+        entry.impact = impact;
     }
     state.out.rows = state.rows.into_iter().collect();
     state.out

@@ -20,6 +20,7 @@ mod report;
 mod resolve;
 mod roles;
 
+pub use classify::{BaseGap, BaseStatus, Impact, compat_name};
 pub use closure::{Closure, ClosureOptions, NeededSource, Row, closure};
 pub use ebranch_report::Class;
 pub use gap::{GapEntry, GapReport, gap};

@@ -1,8 +1,8 @@
 //! Rendering a closure as the report file (ebranch 0.0.3's JSON, extended) and as TSV.
 
 use ebranch_report::key::{
-    ALTERNATIVES, Alternatives, BOOTSTRAP, BUILD, CLASS, Deps, EVR, INSTALL, PROVIDERS, ROOT, SKIP,
-    Truthy, UNRESOLVABLE,
+    ALTERNATIVES, Alternatives, BASE, BOOTSTRAP, BREAKS, BUILD, CLASS, COMPAT, Deps, EVR, INSTALL,
+    PROVIDERS, ROOT, SKIP, Truthy, UNRESOLVABLE,
 };
 use ebranch_report::{Entry, Report, UNKNOWN};
 
@@ -10,8 +10,9 @@ use crate::closure::{Closure, NeededSource};
 
 /// The closure as an ebranch 0.0.3 report: an entry per source package with its
 /// BuildRequires edges under `build` (unresolvable ones under [`UNKNOWN`], as 0.0.3 does),
-/// and the extra keys 0.0.3 preserves: `install` (install-time edges), `class`, `evr`,
-/// `root`, `skip`, `unresolvable`, `bootstrap`, `alternatives`, `providers`.
+/// and the extra keys 0.0.3 preserves: `install` (install-time edges), `class`, `breaks`
+/// and `compat` (incompatible updates), `base` (what the base lacks), `evr`, `root`,
+/// `skip`, `unresolvable`, `bootstrap`, `alternatives`, `providers`.
 pub fn closure_report(closure: &Closure) -> Report {
     let mut report = Report::new();
     for (name, source) in &closure.sources {
@@ -40,6 +41,22 @@ fn entry(source: &NeededSource) -> Entry {
     }
     if let Some(class) = source.class {
         e.set(&CLASS, class);
+    }
+    if !source.impact.breaks.is_empty() {
+        let breaks = source
+            .impact
+            .breaks
+            .iter()
+            .map(|(k, v)| (k.clone(), v.iter().cloned().collect()))
+            .collect();
+        e.set(&BREAKS, breaks);
+    }
+    if let Some(compat) = &source.impact.compat {
+        e.set(&COMPAT, compat.clone());
+    }
+    if !source.impact.base.is_empty() {
+        let base = serde_json::to_value(&source.impact.base).expect("base gaps serialize");
+        e.set(&BASE, base);
     }
     if let Some(evr) = &source.evr {
         e.set(&EVR, evr.clone());

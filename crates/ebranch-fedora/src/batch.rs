@@ -251,7 +251,8 @@ fn decide(
         Some(c @ (Class::BlockedByBase | Class::Unresolvable)) => {
             return Ok(Some(Outcome::NotRequestable(c)));
         }
-        Some(Class::Update) => return Ok(Some(Outcome::NeedsUpdate)),
+        // An update that breaks EPEL packages is still an update, not a branch request.
+        Some(Class::Update | Class::IncompatibleUpdate) => return Ok(Some(Outcome::NeedsUpdate)),
         Some(Class::New) | None => {}
     }
     if let Some(bug) = entry.bug() {

@@ -3,14 +3,19 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Why a needed source package is missing from the target, or that it is not. The analysis
-/// writes `new`, `update` and `blocked-by-base`; `available` and `unresolvable` mark
+/// writes `new`, `update`, `incompatible-update` and `blocked-by-base`; `available` and `unresolvable` mark
 /// entries a packager (or another tool) has settled, and the request flows honour them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Class {
     /// Nothing of it is in the target: it needs a branch request.
     New,
-    /// The target layer (EPEL) has it, too old: it needs an EPEL update.
+    /// The target layer (EPEL) has it, too old or without a needed subpackage: it needs an
+    /// EPEL update, which breaks nothing EPEL ships.
     Update,
+    /// Like [`Class::Update`], but the update would take from EPEL packages something they
+    /// require (a soname, a subpackage, a provide, a version range): EPEL's
+    /// incompatible-upgrades policy applies, or a compat package keeps the old version.
+    IncompatibleUpdate,
     /// The base distribution has it at a version that does not satisfy: EPEL may not
     /// replace base packages, so a packager must know early.
     BlockedByBase,
@@ -22,20 +27,22 @@ pub enum Class {
 
 impl Class {
     /// Every class, in the order summaries list them.
-    pub const ALL: [Class; 5] = [
+    pub const ALL: [Class; 6] = [
         Class::New,
         Class::Update,
+        Class::IncompatibleUpdate,
         Class::BlockedByBase,
         Class::Unresolvable,
         Class::Available,
     ];
 
-    /// The report's spelling: `new`, `update`, `blocked-by-base`, `unresolvable`,
-    /// `available`.
+    /// The report's spelling: `new`, `update`, `incompatible-update`, `blocked-by-base`,
+    /// `unresolvable`, `available`.
     pub fn label(self) -> &'static str {
         match self {
             Class::New => "new",
             Class::Update => "update",
+            Class::IncompatibleUpdate => "incompatible-update",
             Class::BlockedByBase => "blocked-by-base",
             Class::Unresolvable => "unresolvable",
             Class::Available => "available",

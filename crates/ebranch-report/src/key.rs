@@ -147,6 +147,19 @@ pub const BUILD: Key<Deps> = Key::new("build", true, DEPS);
 pub const INSTALL: Key<Deps> = Key::new("install", false, DEPS);
 /// Why it is missing from the target. Computed.
 pub const CLASS: Key<Class> = Key::new("class", true, "a class name");
+/// `incompatible-update`: target package → the dependencies the update would take from
+/// it. Computed.
+pub const BREAKS: Key<IndexMap<String, Vec<String>>> = Key::new(
+    "breaks",
+    true,
+    "an object of package → list of dependency strings",
+);
+/// `incompatible-update`: a compat package that keeps the old version (`rust-foo0.3`).
+/// Computed.
+pub const COMPAT: Key<String> = Key::new("compat", true, "a string");
+/// `blocked-by-base`: needed binary → what the base lacks (`status`, `base-evr`, `deps`,
+/// `epel-package`; ebranch-analysis's `BaseGap`). Computed.
+pub const BASE: Key<Value> = Key::new("base", true, "an object of binary package → object");
 /// Its EVR in the reference. Computed.
 pub const EVR: Key<String> = Key::new("evr", true, "a string");
 /// Asked for by the user (a root of the closure).
@@ -181,6 +194,9 @@ pub const ALL: &[&dyn AnyKey] = &[
     &BUILD,
     &INSTALL,
     &CLASS,
+    &BREAKS,
+    &COMPAT,
+    &BASE,
     &EVR,
     &ROOT,
     &UNRESOLVABLE,

@@ -52,6 +52,16 @@ pub enum Command {
     /// What must be built in the target before PKG can be built there: the closure of
     /// missing BuildRequires (and install-time Requires of what they pull in), classified.
     /// Exit 1 when anything is missing.
+    ///
+    /// Classes: `new`: not in the target at all, request an EPEL branch. `update`: EPEL
+    /// has it, too old or without a needed subpackage; updating it breaks nothing EPEL
+    /// ships. `incompatible-update`: EPEL has it, but the update would take from EPEL
+    /// packages something they require (a soname, a subpackage, a provide, a version
+    /// range); the report names them (`breaks`) and a compat package (`compat`).
+    /// `blocked-by-base`: the base distribution ships it too old or without the needed
+    /// subpackage, and EPEL may not replace base packages; `base` says per subpackage
+    /// whether only an `-epel` split package can ship it (`missing-from-crb`) or nothing
+    /// in EPEL can (`too-old-in-base`, `in-disabled-module`).
     Missing(crate::commands::missing::MissingArgs),
     /// Chain-build layers for a report or packages: each package after everything it
     /// needs; cycles with bootstrap hints; as a chain-build string, side-tag script, JSON

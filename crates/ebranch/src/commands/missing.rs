@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use ebranch_analysis::{
-    Class, Closure, ClosureOptions, Resolver, closure, closure_report, rows_tsv,
+    BaseStatus, Class, Closure, ClosureOptions, Resolver, closure, closure_report, rows_tsv,
 };
 
 use crate::Outcome;
@@ -147,6 +147,7 @@ pub fn summary(result: &Closure, color: bool) -> String {
     for (class, label, code) in [
         (Class::New, "new (branch request)", "32"),
         (Class::Update, "update (EPEL update)", "33"),
+        (Class::IncompatibleUpdate, "incompatible update", "31"),
         (Class::BlockedByBase, "blocked by base", "31"),
     ] {
         let names = by_class.get(&class).map(Vec::as_slice).unwrap_or(&[]);
@@ -191,6 +192,31 @@ pub fn summary(result: &Closure, color: bool) -> String {
         }
         for dep in &s.unresolvable {
             let _ = writeln!(out, "  {} {dep}", paint("35", "unresolvable:"));
+        }
+        for (pkg, lost) in &s.impact.breaks {
+            let lost: Vec<&str> = lost.iter().map(String::as_str).collect();
+            let _ = writeln!(out, "  the update breaks {pkg}: loses {}", lost.join(", "));
+        }
+        if let Some(compat) = &s.impact.compat {
+            let _ = writeln!(out, "  keep the old version as a compat package: {compat}");
+        }
+        for (binary, gap) in &s.impact.base {
+            let why = match gap.status {
+                BaseStatus::MissingFromCrb => format!(
+                    "not shipped by the base (not even in CRB): only an -epel split package ({}) built from the base's {} can ship it",
+                    gap.epel_package.as_deref().unwrap_or("?"),
+                    gap.base_evr
+                ),
+                BaseStatus::TooOldInBase => format!(
+                    "the base's {} cannot provide it, and EPEL may not replace base packages",
+                    gap.base_evr
+                ),
+                BaseStatus::InDisabledModule => {
+                    "the base has it only in a module stream that is not enabled (--module)"
+                        .to_owned()
+                }
+            };
+            let _ = writeln!(out, "  {binary}: {why}");
         }
         for dep in &s.bootstrap {
             let _ = writeln!(out, "  self-provided (bootstrap): {dep}");
