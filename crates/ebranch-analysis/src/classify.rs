@@ -110,6 +110,7 @@ pub fn classify(
     roles: &Roles,
     source: &str,
     needs: &[(String, PkgId)],
+    layer: &mut LayerRequires,
 ) -> (Class, Impact) {
     let mut in_base = false;
     let mut in_layer = false;
@@ -135,7 +136,7 @@ pub fn classify(
         };
         (Class::BlockedByBase, impact)
     } else if in_layer {
-        let breaks = update_breaks(pool, roles, source);
+        let breaks = update_breaks(pool, roles, source, layer);
         if breaks.is_empty() {
             (Class::Update, Impact::default())
         } else {
@@ -172,10 +173,50 @@ fn current_version(pool: &Pool, roles: &Roles, source: &str) -> Option<String> {
         .map(|evr| EvrRef::parse(evr).version.to_owned())
 }
 
+/// The Requires of the visible target-layer packages, indexed by dependency name (rich
+/// ones apart), built on first use so that closures without updates pay nothing.
+#[derive(Default)]
+pub struct LayerRequires {
+    built: bool,
+    by_name: rustc_hash::FxHashMap<NameId, Vec<(PkgId, u32)>>,
+    rich: Vec<(PkgId, u32)>,
+}
+
+impl LayerRequires {
+    fn build(&mut self, pool: &Pool, roles: &Roles) {
+        if self.built {
+            return;
+        }
+        self.built = true;
+        for repo in roles.repos(Role::TargetLayer) {
+            for t in pool.repo_packages(repo) {
+                if roles.of(pool, t) != Role::TargetLayer || !pool.is_installable(t) {
+                    continue;
+                }
+                for (i, dep) in pool.package(t).requires().enumerate() {
+                    if dep.is_rich() {
+                        self.rich.push((t, i as u32));
+                    } else {
+                        self.by_name
+                            .entry(dep.name_id())
+                            .or_default()
+                            .push((t, i as u32));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Every target-layer package (not of `source`) that requires something only the current
 /// build of `source` provides in the target and that its reference build does not provide
 /// (in the form a rebuild in the target regenerates), with those dependencies.
-fn update_breaks(pool: &Pool, roles: &Roles, source: &str) -> BTreeMap<String, BTreeSet<String>> {
+fn update_breaks(
+    pool: &Pool,
+    roles: &Roles,
+    source: &str,
+    layer: &mut LayerRequires,
+) -> BTreeMap<String, BTreeSet<String>> {
     let current = current_build(pool, roles, source);
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     if current.is_empty() {
@@ -187,33 +228,34 @@ fn update_breaks(pool: &Pool, roles: &Roles, source: &str) -> BTreeMap<String, B
         .copied()
         .filter(|&p| roles.of(pool, p) == Role::ReferenceBinary)
         .collect();
-    // Names the current build provides: only requirements on them can be affected.
+    // Names the current build provides (files included): only requirements on them, and
+    // rich ones, can be affected.
     let mut names: FxHashSet<NameId> = FxHashSet::default();
     for &p in &current {
         let p = pool.package(p);
         names.insert(p.name_id());
         names.extend(p.deps(DepKind::Provides).map(|d| d.name_id()));
+        names.extend(p.files().filter_map(|f| pool.lookup(f)));
     }
+    layer.build(pool, roles);
     let source_id = pool.lookup(source);
-    for repo in roles.repos(Role::TargetLayer) {
-        for t in pool.repo_packages(repo) {
-            if roles.of(pool, t) != Role::TargetLayer
-                || !pool.is_installable(t)
-                || Some(pool.source_name_id(t)) == source_id
-            {
-                continue;
-            }
-            for dep in pool.package(t).requires() {
-                if !(dep.is_rich() || dep.name().starts_with('/') || names.contains(&dep.name_id()))
-                {
-                    continue;
-                }
-                if lost(pool, roles, &current, &reference, &dep) {
-                    out.entry(pool.package(t).nevra())
-                        .or_default()
-                        .insert(dep.to_string());
-                }
-            }
+    let mut candidates: Vec<(PkgId, u32)> = layer.rich.clone();
+    for name in &names {
+        if let Some(list) = layer.by_name.get(name) {
+            candidates.extend_from_slice(list);
+        }
+    }
+    for (t, i) in candidates {
+        if Some(pool.source_name_id(t)) == source_id {
+            continue;
+        }
+        let Some(dep) = pool.package(t).requires().nth(i as usize) else {
+            continue;
+        };
+        if lost(pool, roles, &current, &reference, &dep) {
+            out.entry(pool.package(t).nevra())
+                .or_default()
+                .insert(dep.to_string());
         }
     }
     out

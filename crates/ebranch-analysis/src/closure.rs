@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 
 use ebranch_report::Class;
 
-use crate::classify::{Impact, classify, needs_by_source};
+use crate::classify::{Impact, LayerRequires, classify, needs_by_source};
 use crate::resolve::{Resolution, Resolver};
 
 /// Options of [`closure`].
@@ -155,10 +155,11 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
     }
     let pool = resolver.pool();
     let needs = needs_by_source(pool, &state.out);
+    let mut layer = LayerRequires::default();
     for (name, entry) in &mut state.out.sources {
         entry.name.clone_from(name);
         let need = needs.get(name.as_str()).map_or(&[][..], Vec::as_slice);
-        let (class, impact) = classify(pool, resolver.roles(), name, need);
+        let (class, impact) = classify(pool, resolver.roles(), name, need, &mut layer);
         entry.class = Some(class);
         entry.impact = impact;
     }
