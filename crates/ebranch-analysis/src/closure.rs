@@ -2,13 +2,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ebranch_index::PkgId;
-use rustc_hash::FxHashSet;
+use ebranch_index::{DepRef, NameId, PkgId};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use ebranch_report::Class;
+use ebranch_report::key::{ConditionReading, OperandPick};
 
+use crate::buildroot::{Decision, buildroot, rich_of};
 use crate::classify::{Impact, LayerRequires, classify, needs_by_source};
-use crate::resolve::{Resolution, Resolver};
+use crate::resolve::{Pick, Resolution, Resolver};
+use crate::rich::{Need, NoBuildroot, evaluate, has_condition};
 
 /// Options of [`closure`].
 #[derive(Clone, Debug)]
@@ -72,6 +75,20 @@ pub struct NeededSource {
     pub alternatives: BTreeMap<String, Alternatives>,
     /// The reference binary chosen for each missing dependency of this package.
     pub providers: BTreeMap<String, String>,
+    /// The reference binaries its BuildRequires pull into its buildroot (`name-evr.arch`),
+    /// each with the BuildRequires it satisfies. What they pull in in turn is under their
+    /// sources' [`NeededSource::binaries`].
+    pub buildroot: BTreeMap<String, BTreeSet<String>>,
+    /// Its reference binaries that some buildroot pulls in (`name-evr.arch`), each with
+    /// the reference binaries its Requires pull in and the Requires each satisfies.
+    pub binaries: BTreeMap<String, BTreeMap<String, BTreeSet<String>>>,
+    /// For each rich dependency (of the source or of its binaries) that pulls something in
+    /// or cannot be met: which operand pulled in which binary (`None`: nothing provides
+    /// the operand, or the buildroot cannot meet it).
+    pub operands: BTreeMap<String, BTreeMap<String, Option<OperandPick>>>,
+    /// For each `if`/`unless` dependency (of the source or of its binaries): how each
+    /// condition was read.
+    pub conditions: BTreeMap<String, Vec<ConditionReading>>,
 }
 
 /// The provider chosen for a dependency and the other candidates.
@@ -98,15 +115,24 @@ pub struct Closure {
 /// provides, the chosen reference provider's source joins the closure; with
 /// `install_deps`, the Requires of every reference binary pulled in are followed the same
 /// way, recursively. A dependency provided only by the package's own binaries is recorded
-/// as a bootstrap need, not as an edge.
+/// as a bootstrap need, not as an edge. Rich dependencies are evaluated as a buildroot
+/// installs them (`crate::rich`): every operand of `and`, one of `or`; `if`/`unless`
+/// dependencies are answered last, from the buildroots that meet them
+/// (`crate::buildroot`), and the closure grows until their answers pull in nothing new.
 pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureOptions) -> Closure {
     let mut state = State {
         out: Closure::default(),
         rows: BTreeSet::new(),
         queue: Vec::new(),
+        work: Vec::new(),
         seen_bin: FxHashSet::default(),
         install: options.install_deps,
         skip: &options.skip,
+        rich: FxHashMap::default(),
+        deferred: Vec::new(),
+        buildroots: BTreeMap::new(),
+        pulls: FxHashMap::default(),
+        applied: FxHashSet::default(),
     };
     for root in roots {
         if state.enter(root) {
@@ -118,39 +144,10 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
                 .root = true;
         }
     }
-    while let Some(name) = state.queue.pop() {
-        let Some(src) = resolver.source_package(&name) else {
-            state.rows.insert(Row {
-                needed: name.clone(),
-                needed_by: "UNRESOLVABLE".into(),
-                dep: "(no such source package)".into(),
-            });
-            continue;
-        };
-        let pool = resolver.pool();
-        state.out.sources.get_mut(&name).expect("queued").evr =
-            Some(pool.package(src).evr().to_owned());
-        let mut work: Vec<PkgId> = Vec::new();
-        for dep in pool.package(src).requires() {
-            if let Some(p) = state.need(resolver, &name, dep, EdgeKind::Build) {
-                work.push(p);
-            }
-        }
-        while state.install
-            && let Some(b) = work.pop()
-        {
-            if !state.seen_bin.insert(b) {
-                continue;
-            }
-            let owner = pool.package(b).source_name().to_owned();
-            if state.skip.contains(&owner) {
-                continue;
-            }
-            for dep in pool.package(b).requires() {
-                if let Some(p) = state.need(resolver, &owner, dep, EdgeKind::Install) {
-                    work.push(p);
-                }
-            }
+    loop {
+        state.run(resolver);
+        if !state.settle_conditions(resolver) {
+            break;
         }
     }
     let pool = resolver.pool();
@@ -167,22 +164,49 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
     state.out
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum EdgeKind {
-    Build,
-    Install,
+/// Whose dependency it is: a source package's BuildRequires or a binary's Requires.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Owner {
+    Source(PkgId),
+    Binary(PkgId),
 }
 
-struct State<'o> {
+impl Owner {
+    fn pkg(self) -> PkgId {
+        match self {
+            Owner::Source(p) | Owner::Binary(p) => p,
+        }
+    }
+
+    fn install(self) -> bool {
+        matches!(self, Owner::Binary(_))
+    }
+}
+
+struct State<'o, 'p> {
     out: Closure,
     rows: BTreeSet<Row>,
     queue: Vec<String>,
+    /// Reference binaries pulled in whose Requires are still to follow.
+    work: Vec<PkgId>,
     seen_bin: FxHashSet<PkgId>,
     install: bool,
     skip: &'o BTreeSet<String>,
+    /// Rich dependencies without conditions, evaluated once: (name, install-time) → needs;
+    /// `None` for those with conditions.
+    rich: FxHashMap<(NameId, bool), Option<Vec<Need>>>,
+    /// Conditional dependencies, answered once the rest of the closure is known.
+    deferred: Vec<(Owner, DepRef<'p>)>,
+    /// Per source in the closure: its package and the reference binaries its
+    /// BuildRequires pull in.
+    buildroots: BTreeMap<String, (PkgId, Vec<PkgId>)>,
+    /// Per reference binary: the reference binaries its Requires pull in.
+    pulls: FxHashMap<PkgId, Vec<PkgId>>,
+    /// Answers of conditional dependencies already applied: (owner, dependency, operand).
+    applied: FxHashSet<(PkgId, NameId, String)>,
 }
 
-impl State<'_> {
+impl<'p> State<'_, 'p> {
     /// Adds a source to the closure; queues it unless skipped. False if already there.
     fn enter(&mut self, name: &str) -> bool {
         if self.out.sources.contains_key(name) {
@@ -202,44 +226,176 @@ impl State<'_> {
         true
     }
 
-    /// Handles one dependency of `owner` (a source, or the source of a binary): returns the
-    /// reference binary to follow when the target lacks it.
-    fn need(
-        &mut self,
-        resolver: &mut Resolver<'_>,
-        owner: &str,
-        dep: ebranch_index::DepRef<'_>,
-        kind: EdgeKind,
-    ) -> Option<PkgId> {
+    /// Expands queued sources and follows pulled-in binaries until both are done.
+    fn run(&mut self, resolver: &mut Resolver<'p>) {
+        loop {
+            if let Some(b) = self.work.pop() {
+                if self.install {
+                    self.follow(resolver, b);
+                }
+            } else if let Some(name) = self.queue.pop() {
+                self.expand(resolver, &name);
+            } else {
+                return;
+            }
+        }
+    }
+
+    fn expand(&mut self, resolver: &mut Resolver<'p>, name: &str) {
+        let Some(src) = resolver.source_package(name) else {
+            self.rows.insert(Row {
+                needed: name.to_owned(),
+                needed_by: "UNRESOLVABLE".into(),
+                dep: "(no such source package)".into(),
+            });
+            return;
+        };
         let pool = resolver.pool();
-        let resolution = resolver.resolve_requires(&dep, kind == EdgeKind::Install);
-        let (chosen, alternatives) = match resolution {
-            Resolution::Satisfied => return None,
+        self.out.sources.get_mut(name).expect("queued").evr =
+            Some(pool.package(src).evr().to_owned());
+        self.buildroots
+            .entry(name.to_owned())
+            .or_insert((src, Vec::new()));
+        for dep in pool.package(src).requires() {
+            self.dependency(resolver, Owner::Source(src), dep);
+        }
+    }
+
+    fn follow(&mut self, resolver: &mut Resolver<'p>, b: PkgId) {
+        if !self.seen_bin.insert(b) {
+            return;
+        }
+        let pool = resolver.pool();
+        if self.skip.contains(pool.package(b).source_name()) {
+            return;
+        }
+        for dep in pool.package(b).requires() {
+            self.dependency(resolver, Owner::Binary(b), dep);
+        }
+    }
+
+    /// Handles one dependency: pulls in what the target lacks, records rows and edges.
+    fn dependency(&mut self, resolver: &mut Resolver<'p>, owner: Owner, dep: DepRef<'p>) {
+        let pool = resolver.pool();
+        if let Some(req) = rich_of(pool, &dep) {
+            let key = (dep.name_id(), owner.install());
+            let needs = self
+                .rich
+                .entry(key)
+                .or_insert_with(|| {
+                    (!has_condition(req)).then(|| {
+                        evaluate(
+                            resolver,
+                            req,
+                            owner.install(),
+                            &mut NoBuildroot,
+                            &mut Vec::new(),
+                        )
+                    })
+                })
+                .clone();
+            match needs {
+                Some(needs) => self.apply(resolver, owner, &dep.to_string(), &needs),
+                None => self.deferred.push((owner, dep)),
+            }
+            return;
+        }
+        let text = match resolver.resolve_requires(&dep, owner.install()) {
+            Resolution::Satisfied => return,
             Resolution::Unresolvable => {
                 let text = dep.to_string();
-                self.rows.insert(Row {
-                    needed: owner.to_owned(),
-                    needed_by: "UNRESOLVABLE".into(),
-                    dep: text.clone(),
-                });
-                self.entry(owner).unresolvable.insert(text);
-                return None;
+                self.unresolvable(resolver, owner, text);
+                return;
             }
             Resolution::Provider {
                 chosen,
                 alternatives,
-            } => (chosen, alternatives),
+            } => (dep.to_string(), chosen, alternatives),
         };
-        let text = dep.to_string();
+        let (text, chosen, alternatives) = text;
+        self.edge(resolver, owner, &text, &text, chosen, &alternatives);
+    }
+
+    /// Applies the needs of a rich dependency `text`.
+    fn apply(&mut self, resolver: &Resolver<'p>, owner: Owner, text: &str, needs: &[Need]) {
+        let pool = resolver.pool();
+        let missing = needs
+            .iter()
+            .filter(|n| !matches!(n.pick, Pick::Target(_)))
+            .count();
+        for need in needs {
+            let pick = match &need.pick {
+                Pick::Target(_) => continue,
+                Pick::Nothing => {
+                    self.unresolvable(resolver, owner, text.to_owned());
+                    None
+                }
+                Pick::Reference {
+                    chosen,
+                    alternatives,
+                } => {
+                    // Several operands pulling in several binaries: key the provider
+                    // facts by operand, so each keeps its own.
+                    let key = if missing > 1 { &need.operand } else { text };
+                    self.edge(resolver, owner, text, key, *chosen, alternatives);
+                    let binary = pool.package(*chosen);
+                    Some(OperandPick {
+                        binary: binary.nevra(),
+                        source: binary.source_name().to_owned(),
+                    })
+                }
+            };
+            let name = self.owner_name(resolver, owner);
+            self.entry(&name)
+                .operands
+                .entry(text.to_owned())
+                .or_default()
+                .insert(need.operand.clone(), pick);
+        }
+    }
+
+    fn owner_name(&self, resolver: &Resolver<'p>, owner: Owner) -> String {
+        let pool = resolver.pool();
+        match owner {
+            Owner::Source(p) => pool.package(p).name().to_owned(),
+            Owner::Binary(p) => pool.package(p).source_name().to_owned(),
+        }
+    }
+
+    fn unresolvable(&mut self, resolver: &Resolver<'p>, owner: Owner, text: String) {
+        let name = self.owner_name(resolver, owner);
+        self.rows.insert(Row {
+            needed: name.clone(),
+            needed_by: "UNRESOLVABLE".into(),
+            dep: text.clone(),
+        });
+        self.entry(&name).unresolvable.insert(text);
+    }
+
+    /// `owner` needs the reference binary `chosen` for the dependency `text`: record the
+    /// source edge (or bootstrap need), the binary-level edge, and pull the binary in.
+    /// `key` names the dependency in `providers` and `alternatives`.
+    fn edge(
+        &mut self,
+        resolver: &Resolver<'p>,
+        owner: Owner,
+        text: &str,
+        key: &str,
+        chosen: PkgId,
+        alternatives: &[PkgId],
+    ) {
+        let pool = resolver.pool();
         let provider = pool.package(chosen);
         let needed = provider.source_name().to_owned();
-        let entry = self.entry(owner);
-        entry.providers.insert(text.clone(), provider.nevra());
+        let name = self.owner_name(resolver, owner);
+        let nevra = provider.nevra();
+        let entry = self.out.sources.entry(name.clone()).or_default();
+        entry.providers.insert(key.to_owned(), nevra.clone());
         if !alternatives.is_empty() {
             entry.alternatives.insert(
-                text.clone(),
+                key.to_owned(),
                 Alternatives {
-                    chosen: provider.nevra(),
+                    chosen: nevra.clone(),
                     others: alternatives
                         .iter()
                         .map(|p| pool.package(*p).nevra())
@@ -247,25 +403,152 @@ impl State<'_> {
                 },
             );
         }
-        if needed == owner {
-            entry.bootstrap.insert(text);
+        if needed == name {
+            entry.bootstrap.insert(text.to_owned());
         } else {
-            let edges = match kind {
-                EdgeKind::Build => &mut entry.build,
-                EdgeKind::Install => &mut entry.install,
+            let edges = match owner {
+                Owner::Source(_) => &mut entry.build,
+                Owner::Binary(_) => &mut entry.install,
             };
             edges
                 .entry(needed.clone())
                 .or_default()
-                .insert(text.clone());
+                .insert(text.to_owned());
             self.rows.insert(Row {
                 needed: needed.clone(),
-                needed_by: owner.to_owned(),
-                dep: text,
+                needed_by: name.clone(),
+                dep: text.to_owned(),
             });
         }
+        match owner {
+            Owner::Source(_) => {
+                entry
+                    .buildroot
+                    .entry(nevra.clone())
+                    .or_default()
+                    .insert(text.to_owned());
+                if let Some((_, bins)) = self.buildroots.get_mut(&name) {
+                    bins.push(chosen);
+                }
+            }
+            Owner::Binary(b) => {
+                entry
+                    .binaries
+                    .entry(pool.package(b).nevra())
+                    .or_default()
+                    .entry(nevra.clone())
+                    .or_default()
+                    .insert(text.to_owned());
+                self.pulls.entry(b).or_default().push(chosen);
+            }
+        }
         self.enter(&needed);
-        Some(chosen)
+        if !self.skip.contains(&needed) {
+            self.entry(&needed).binaries.entry(nevra).or_default();
+        }
+        self.work.push(chosen);
+    }
+
+    /// Answers the deferred conditional dependencies from the buildroots that meet them and
+    /// applies what is new. True when something was applied (the closure may have grown).
+    fn settle_conditions(&mut self, resolver: &mut Resolver<'p>) -> bool {
+        if self.deferred.is_empty() {
+            return false;
+        }
+        let decisions = self.decide(resolver);
+        let mut grew = false;
+        for (owner, dep) in self.deferred.clone() {
+            let Some(decision) = decisions.get(&(owner.pkg(), dep.name_id())) else {
+                continue;
+            };
+            let text = dep.to_string();
+            let name = self.owner_name(resolver, owner);
+            self.entry(&name)
+                .conditions
+                .insert(text.clone(), decision.readings.clone());
+            let fresh: Vec<Need> = decision
+                .needs
+                .iter()
+                .filter(|n| {
+                    self.applied
+                        .insert((owner.pkg(), dep.name_id(), n.operand.clone()))
+                })
+                .cloned()
+                .collect();
+            grew |= fresh.iter().any(|n| !matches!(n.pick, Pick::Target(_)));
+            self.apply(resolver, owner, &text, &fresh);
+        }
+        grew
+    }
+
+    /// Walks every buildroot that meets a deferred dependency and merges the answers: a
+    /// dependency needs what it needs in any of them.
+    fn decide(&self, resolver: &mut Resolver<'p>) -> FxHashMap<(PkgId, NameId), Decision> {
+        let wanted: FxHashSet<(PkgId, NameId)> = self
+            .deferred
+            .iter()
+            .map(|(o, d)| (o.pkg(), d.name_id()))
+            .collect();
+        let mut merged: FxHashMap<(PkgId, NameId), Decision> = FxHashMap::default();
+        for (name, src) in self.contexts() {
+            let walked = buildroot(resolver, src, &name);
+            for (key, decision) in walked.decisions {
+                if !wanted.contains(&key) {
+                    continue;
+                }
+                let slot = merged.entry(key).or_default();
+                let held = |d: &Decision| d.readings.iter().any(|r| r.held);
+                if slot.readings.is_empty() || (!held(slot) && held(&decision)) {
+                    slot.readings = decision.readings.clone();
+                }
+                for need in decision.needs {
+                    if !slot.needs.contains(&need) {
+                        slot.needs.push(need);
+                    }
+                }
+            }
+        }
+        merged
+    }
+
+    /// The sources whose buildroots meet a deferred dependency: those with a conditional
+    /// BuildRequires, and those whose buildroot pulls in (directly or not) a binary with a
+    /// conditional Requires.
+    fn contexts(&self) -> BTreeMap<String, PkgId> {
+        let mut out = BTreeMap::new();
+        let mut binaries = FxHashSet::default();
+        for (owner, _) in &self.deferred {
+            match owner {
+                Owner::Source(_) => {}
+                Owner::Binary(b) => {
+                    binaries.insert(*b);
+                }
+            }
+        }
+        for (name, (src, bins)) in &self.buildroots {
+            let direct = self.deferred.iter().any(|(o, _)| *o == Owner::Source(*src));
+            if direct || (!binaries.is_empty() && self.reaches(bins, &binaries)) {
+                out.insert(name.clone(), *src);
+            }
+        }
+        out
+    }
+
+    /// Whether following `pulls` from `start` reaches any of `targets`.
+    fn reaches(&self, start: &[PkgId], targets: &FxHashSet<PkgId>) -> bool {
+        let mut seen: FxHashSet<PkgId> = start.iter().copied().collect();
+        let mut stack: Vec<PkgId> = start.to_vec();
+        while let Some(b) = stack.pop() {
+            if targets.contains(&b) {
+                return true;
+            }
+            for next in self.pulls.get(&b).into_iter().flatten() {
+                if seen.insert(*next) {
+                    stack.push(*next);
+                }
+            }
+        }
+        false
     }
 
     fn entry(&mut self, name: &str) -> &mut NeededSource {

@@ -8,9 +8,11 @@
 
 use rustc_hash::FxHashMap;
 
-use ebranch_index::PkgId;
+use ebranch_index::{DepRef, PkgId};
 
-use crate::resolve::{Resolution, Resolver};
+use crate::buildroot::rich_of;
+use crate::resolve::{Pick, Resolution, Resolver};
+use crate::rich::{NoBuildroot, evaluate};
 use crate::roles::Role;
 
 /// One source package of the gap report.
@@ -142,19 +144,16 @@ impl Graph {
                     if let Some(src) = resolver.source_package(&name) {
                         let mut needed: Vec<&str> = Vec::new();
                         for dep in pool.package(src).requires() {
-                            match resolver.resolve(dep.name_id(), dep.flags(), dep.evr_id()) {
-                                Resolution::Satisfied => {}
-                                Resolution::Unresolvable => {
-                                    graph.sources[s as usize].unresolvable += 1;
+                            let (chosen, unresolvable) = providers(resolver, &dep, false);
+                            if unresolvable {
+                                graph.sources[s as usize].unresolvable += 1;
+                            }
+                            for chosen in chosen {
+                                let src_name = pool.package(chosen).source_name();
+                                if src_name != name {
+                                    needed.push(src_name);
                                 }
-                                Resolution::Provider { chosen, .. } => {
-                                    let chosen = *chosen;
-                                    let src_name = pool.package(chosen).source_name();
-                                    if src_name != name {
-                                        needed.push(src_name);
-                                    }
-                                    edges.push(graph.binary(chosen));
-                                }
+                                edges.push(graph.binary(chosen));
                             }
                         }
                         needed.sort_unstable();
@@ -169,9 +168,7 @@ impl Graph {
                     let mut edges = vec![graph.source(pool.package(b).source_name(), false)];
                     if install_deps {
                         for dep in pool.package(b).requires() {
-                            if let Resolution::Provider { chosen, .. } =
-                                resolver.resolve_requires(&dep, true)
-                            {
+                            for chosen in providers(resolver, &dep, true).0 {
                                 edges.push(graph.binary(chosen));
                             }
                         }
@@ -184,7 +181,39 @@ impl Graph {
         }
         graph.finish()
     }
+}
 
+/// The reference binaries a dependency pulls in, and whether part of it cannot be met. A
+/// rich dependency is evaluated as the closure does (`crate::rich`), except that with no
+/// buildroot to look at, `if`/`unless` conditions are read as absent.
+fn providers(resolver: &mut Resolver<'_>, dep: &DepRef<'_>, install: bool) -> (Vec<PkgId>, bool) {
+    if let Some(req) = rich_of(resolver.pool(), dep) {
+        let needs = evaluate(resolver, req, install, &mut NoBuildroot, &mut Vec::new());
+        let unresolvable = needs.iter().any(|n| n.pick == Pick::Nothing);
+        let chosen = needs
+            .into_iter()
+            .filter_map(|n| match n.pick {
+                Pick::Reference { chosen, .. } => Some(chosen),
+                _ => None,
+            })
+            .collect();
+        return (chosen, unresolvable);
+    }
+    let resolution = if install {
+        resolver.resolve_requires(dep, true)
+    } else {
+        resolver
+            .resolve(dep.name_id(), dep.flags(), dep.evr_id())
+            .clone()
+    };
+    match resolution {
+        Resolution::Satisfied => (Vec::new(), false),
+        Resolution::Unresolvable => (Vec::new(), true),
+        Resolution::Provider { chosen, .. } => (vec![chosen], false),
+    }
+}
+
+impl Graph {
     /// Walks from each root (source indexes): (root, closure size) and, per source, in how
     /// many of these closures it is.
     fn walk_all(&self, roots: &[u32]) -> Walked {

@@ -10,6 +10,7 @@
 //! the work. [`unresolved`] is `dnf repoclosure`'s question: which requirements nothing
 //! provides.
 
+mod buildroot;
 mod classify;
 mod closure;
 mod gap;
@@ -18,6 +19,7 @@ mod regenerated;
 mod repoclosure;
 mod report;
 mod resolve;
+mod rich;
 mod roles;
 
 pub use classify::{BaseGap, BaseStatus, Impact, compat_name};

@@ -16,6 +16,8 @@
 //! [`ClosureOptions::literal_install_deps`](crate::ClosureOptions) turns this off (the
 //! libsolv oracle takes every Requires literally).
 
+use ebranch_rpm::{Dep, Requirement};
+
 /// How to look up a regenerated dependency instead of the literal one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Regenerated {
@@ -41,6 +43,63 @@ pub(crate) fn regenerated(name: &str) -> Option<Regenerated> {
         )));
     }
     bare_soname(name).map(Regenerated::Renamed)
+}
+
+/// The regenerated form of a parsed dependency (plain or rich): every plain operand with a
+/// regenerated form rewritten. `None` when nothing changes; otherwise the new form and
+/// whether any operand became "any version of" (such a form only counts when the target
+/// satisfies it).
+pub(crate) fn regenerated_requirement(req: &Requirement) -> Option<(Requirement, bool)> {
+    let mut any_version = false;
+    let mut changed = false;
+    let out = rewrite(req, &mut |dep| match regenerated(&dep.name) {
+        Some(Regenerated::AnyVersionOf(name)) => {
+            any_version = true;
+            changed = true;
+            Dep::new(name)
+        }
+        Some(Regenerated::Renamed(name)) => {
+            changed = true;
+            Dep {
+                name,
+                ..dep.clone()
+            }
+        }
+        None => dep.clone(),
+    });
+    changed.then_some((out, any_version))
+}
+
+fn rewrite(req: &Requirement, leaf: &mut dyn FnMut(&Dep) -> Dep) -> Requirement {
+    let many = |v: &[Requirement], leaf: &mut dyn FnMut(&Dep) -> Dep| {
+        v.iter().map(|r| rewrite(r, leaf)).collect::<Vec<_>>()
+    };
+    let one = |r: &Requirement, leaf: &mut dyn FnMut(&Dep) -> Dep| Box::new(rewrite(r, leaf));
+    match req {
+        Requirement::Simple(d) => Requirement::Simple(leaf(d)),
+        Requirement::And(v) => Requirement::And(many(v, leaf)),
+        Requirement::Or(v) => Requirement::Or(many(v, leaf)),
+        Requirement::With(v) => Requirement::With(many(v, leaf)),
+        Requirement::Without(a, b) => Requirement::Without(one(a, leaf), one(b, leaf)),
+        Requirement::If {
+            then,
+            cond,
+            otherwise,
+        } => Requirement::If {
+            then: one(then, leaf),
+            cond: one(cond, leaf),
+            otherwise: otherwise.as_deref().map(|o| one(o, leaf)),
+        },
+        Requirement::Unless {
+            then,
+            cond,
+            otherwise,
+        } => Requirement::Unless {
+            then: one(then, leaf),
+            cond: one(cond, leaf),
+            otherwise: otherwise.as_deref().map(|o| one(o, leaf)),
+        },
+    }
 }
 
 /// `libfoo.so.1(FOO_1.2)(64bit)` → `libfoo.so.1()(64bit)`; `libfoo.so.1(FOO_1.2)` →
@@ -86,6 +145,21 @@ mod tests {
             regenerated("libc.so.6(GLIBC_2.0)"),
             Some(Regenerated::Renamed("libc.so.6".into()))
         );
+        let parsed = ebranch_rpm::parse_rich(
+            "(python3.14dist(h11) >= 0.16 with python3.14dist(h11) < 0.17)",
+        )
+        .unwrap();
+        let (regen, any) = regenerated_requirement(&parsed).unwrap();
+        assert_eq!(
+            regen.to_string(),
+            "(python3dist(h11) >= 0.16 with python3dist(h11) < 0.17)"
+        );
+        assert!(!any);
+        let abi = ebranch_rpm::parse_rich("(python(abi) = 3.14 and foo)").unwrap();
+        let (regen, any) = regenerated_requirement(&abi).unwrap();
+        assert_eq!(regen.to_string(), "(python(abi) and foo)");
+        assert!(any);
+        assert!(regenerated_requirement(&ebranch_rpm::parse_rich("(a or b)").unwrap()).is_none());
         for literal in [
             "python3dist(requests)",
             "python3-libs",

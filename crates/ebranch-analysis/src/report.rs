@@ -1,8 +1,8 @@
 //! Rendering a closure as the report file (ebranch 0.0.3's JSON, extended) and as TSV.
 
 use ebranch_report::key::{
-    ALTERNATIVES, Alternatives, BASE, BOOTSTRAP, BREAKS, BUILD, CLASS, COMPAT, Deps, EVR, INSTALL,
-    PROVIDERS, ROOT, SKIP, Truthy, UNRESOLVABLE,
+    ALTERNATIVES, Alternatives, BASE, BINARIES, BOOTSTRAP, BREAKS, BUILD, BUILDROOT, CLASS, COMPAT,
+    CONDITIONS, Deps, EVR, INSTALL, OPERANDS, PROVIDERS, ROOT, SKIP, Truthy, UNRESOLVABLE,
 };
 use ebranch_report::{Entry, Report, UNKNOWN};
 
@@ -10,9 +10,10 @@ use crate::closure::{Closure, NeededSource};
 
 /// The closure as an ebranch 0.0.3 report: an entry per source package with its
 /// BuildRequires edges under `build` (unresolvable ones under [`UNKNOWN`], as 0.0.3 does),
-/// and the extra keys 0.0.3 preserves: `install` (install-time edges), `class`, `breaks`
-/// and `compat` (incompatible updates), `base` (what the base lacks), `evr`, `root`,
-/// `skip`, `unresolvable`, `bootstrap`, `alternatives`, `providers`.
+/// and the extra keys 0.0.3 preserves: `install` (install-time edges, per source), `class`,
+/// `breaks` and `compat` (incompatible updates), `base` (what the base lacks), `evr`, `root`,
+/// `skip`, `unresolvable`, `bootstrap`, `alternatives`, `providers`, and the binary-level
+/// facts `buildroot`, `binaries`, `operands` and `conditions` (see `ebranch_report::key`).
 pub fn closure_report(closure: &Closure) -> Report {
     let mut report = Report::new();
     for (name, source) in &closure.sources {
@@ -83,6 +84,28 @@ fn entry(source: &NeededSource) -> Entry {
     if !source.providers.is_empty() {
         let providers = source.providers.iter().map(|(d, p)| (d.clone(), p.clone()));
         e.set(&PROVIDERS, providers.collect());
+    }
+    if !source.skip {
+        e.set(&BUILDROOT, deps(&source.buildroot));
+        let binaries = source
+            .binaries
+            .iter()
+            .map(|(b, pulls)| (b.clone(), deps(pulls)));
+        e.set(&BINARIES, binaries.collect());
+    }
+    if !source.operands.is_empty() {
+        let operands = source.operands.iter().map(|(dep, picks)| {
+            let picks = picks.iter().map(|(o, p)| (o.clone(), p.clone()));
+            (dep.clone(), picks.collect())
+        });
+        e.set(&OPERANDS, operands.collect());
+    }
+    if !source.conditions.is_empty() {
+        let conditions = source
+            .conditions
+            .iter()
+            .map(|(d, r)| (d.clone(), r.clone()));
+        e.set(&CONDITIONS, conditions.collect());
     }
     e
 }

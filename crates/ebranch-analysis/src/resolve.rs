@@ -1,10 +1,10 @@
 //! Resolving one dependency against the target, and choosing a reference provider.
 
 use ebranch_index::{DepRef, NameId, PkgId, Pool};
-use ebranch_rpm::Flags;
+use ebranch_rpm::{Flags, Requirement};
 use rustc_hash::FxHashMap;
 
-use crate::regenerated::{Regenerated, regenerated};
+use crate::regenerated::{Regenerated, regenerated, regenerated_requirement};
 use crate::roles::{Role, Roles};
 
 /// How the target stands with respect to one dependency.
@@ -23,6 +23,23 @@ pub enum Resolution {
     },
 }
 
+/// Where a buildroot would take one dependency (or one operand of a rich dependency) from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Pick {
+    /// A target package provides it: the one the static rule picks.
+    Target(PkgId),
+    /// Missing from the target: the reference binary the static rule picks, and the
+    /// other reference providers, sorted.
+    Reference {
+        /// The chosen binary.
+        chosen: PkgId,
+        /// The other candidates.
+        alternatives: Vec<PkgId>,
+    },
+    /// Nothing provides it.
+    Nothing,
+}
+
 /// Answers [`Resolution`]s, memoised per distinct dependency.
 ///
 /// Provider choice when several reference binaries provide a dependency is static and
@@ -34,6 +51,7 @@ pub struct Resolver<'p> {
     roles: &'p Roles,
     literal_install: bool,
     memo: FxHashMap<(NameId, u8, NameId), Resolution>,
+    picks: FxHashMap<(NameId, u8, NameId), Pick>,
     sources: FxHashMap<String, Option<PkgId>>,
 }
 
@@ -45,6 +63,7 @@ impl<'p> Resolver<'p> {
             roles,
             literal_install: false,
             memo: FxHashMap::default(),
+            picks: FxHashMap::default(),
             sources: FxHashMap::default(),
         }
     }
@@ -117,34 +136,134 @@ impl<'p> Resolver<'p> {
         {
             return Resolution::Satisfied;
         }
+        // The dependency's name as libsolv prints it, up to the first space: a rich
+        // dependency starts with `(` and so never equals a package name.
+        match self.pick_reference(&providers, pool.str(name)) {
+            Pick::Reference {
+                chosen,
+                alternatives,
+            } => Resolution::Provider {
+                chosen,
+                alternatives,
+            },
+            _ => Resolution::Unresolvable,
+        }
+    }
+
+    /// Where a buildroot would take one plain dependency from: the target provider the
+    /// static rule picks, else the reference binary it picks. Memoised.
+    pub(crate) fn pick(&mut self, name: NameId, flags: Flags, evr: NameId) -> &Pick {
+        let key = (name, flags.bits(), evr);
+        if !self.picks.contains_key(&key) {
+            let providers = self.pool.whatprovides_id(name, flags, evr);
+            let answer = self.pick_among(&providers, self.pool.str(name));
+            self.picks.insert(key, answer);
+        }
+        &self.picks[&key]
+    }
+
+    /// [`Resolver::pick`] for an install-time Requires, looked up in its regenerated form
+    /// first unless install dependencies are taken literally (see
+    /// [`Resolver::resolve_requires`]).
+    pub(crate) fn pick_requires(&mut self, dep: &DepRef<'_>, install: bool) -> Pick {
+        if install && !self.literal_install {
+            match regenerated(dep.name()) {
+                Some(Regenerated::AnyVersionOf(other)) => {
+                    if let Some(id) = self.pool.lookup(other)
+                        && let Pick::Target(p) = self.pick(id, Flags::NONE, NameId::EMPTY)
+                    {
+                        return Pick::Target(*p);
+                    }
+                }
+                Some(Regenerated::Renamed(other)) => {
+                    if let Some(id) = self.pool.lookup(&other) {
+                        let answer = self.pick(id, dep.flags(), dep.evr_id()).clone();
+                        if answer != Pick::Nothing {
+                            return answer;
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+        self.pick(dep.name_id(), dep.flags(), dep.evr_id()).clone()
+    }
+
+    /// Where a buildroot would take a parsed plain dependency, or a `with`/`without`
+    /// expression (one package satisfying it), from. An install-time one is looked up in
+    /// its regenerated form first, as [`Resolver::pick_requires`] does.
+    pub(crate) fn pick_requirement(&self, req: &Requirement, install: bool) -> Pick {
+        if install
+            && !self.literal_install
+            && let Some((regen, any_version)) = regenerated_requirement(req)
+        {
+            let answer = self.pick_parsed(&regen);
+            match answer {
+                Pick::Target(_) => return answer,
+                Pick::Reference { .. } if !any_version => return answer,
+                _ => {}
+            }
+        }
+        self.pick_parsed(req)
+    }
+
+    fn pick_parsed(&self, req: &Requirement) -> Pick {
+        let providers = self.pool.whatprovides(req);
+        let name = req.as_simple().map_or("(", |d| d.name.as_str());
+        self.pick_among(&providers, name)
+    }
+
+    /// The static rule over a provider set: a target provider if there is one, else a
+    /// reference binary, else nothing.
+    pub(crate) fn pick_among(&self, providers: &[PkgId], dep_name: &str) -> Pick {
+        let pool = self.pool;
+        let target: Vec<PkgId> = providers
+            .iter()
+            .copied()
+            .filter(|p| self.roles.of(pool, *p).is_target())
+            .collect();
+        if !target.is_empty() {
+            return Pick::Target(self.static_choice(&target, dep_name));
+        }
+        self.pick_reference(providers, dep_name)
+    }
+
+    /// The static rule over the reference binaries of a provider set.
+    fn pick_reference(&self, providers: &[PkgId], dep_name: &str) -> Pick {
+        let pool = self.pool;
         let reference: Vec<PkgId> = providers
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|p| self.roles.of(pool, *p) == Role::ReferenceBinary)
             .collect();
         if reference.is_empty() {
-            return Resolution::Unresolvable;
+            return Pick::Nothing;
         }
-        // The dependency's name as libsolv prints it, up to the first space: a rich
-        // dependency starts with `(` and so never equals a package name.
-        let dep_name = pool.str(name);
-        let named: Vec<PkgId> = reference
+        let chosen = self.static_choice(&reference, dep_name);
+        let alternatives = reference.into_iter().filter(|p| *p != chosen).collect();
+        Pick::Reference {
+            chosen,
+            alternatives,
+        }
+    }
+
+    /// Among `candidates` (not empty): those named like the dependency if any, else all;
+    /// the smallest (source name, package name), ties to the earliest in the pool.
+    pub(crate) fn static_choice(&self, candidates: &[PkgId], dep_name: &str) -> PkgId {
+        let pool = self.pool;
+        let named: Vec<PkgId> = candidates
             .iter()
             .copied()
             .filter(|p| pool.package(*p).name() == dep_name)
             .collect();
-        let pick = if named.is_empty() { &reference } else { &named };
-        let chosen = *pick
+        let pick = if named.is_empty() { candidates } else { &named };
+        *pick
             .iter()
             .min_by(|a, b| {
                 let (pa, pb) = (pool.package(**a), pool.package(**b));
                 (pa.source_name(), pa.name(), a.0).cmp(&(pb.source_name(), pb.name(), b.0))
             })
-            .expect("pick is not empty");
-        let alternatives = reference.into_iter().filter(|p| *p != chosen).collect();
-        Resolution::Provider {
-            chosen,
-            alternatives,
-        }
+            .expect("candidates are not empty")
     }
 
     /// The reference source package named `name`. A Fedora source repository holds one

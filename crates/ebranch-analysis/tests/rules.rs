@@ -19,6 +19,10 @@ struct Pkg<'a> {
 }
 
 fn entry(dep: &str) -> String {
+    if dep.starts_with('(') {
+        let text = dep.replace('<', "&lt;").replace('>', "&gt;");
+        return format!(r#"<rpm:entry name="{text}"/>"#);
+    }
     if let Some((name, ver)) = dep.split_once(" = ") {
         return format!(r#"<rpm:entry name="{name}" flags="EQ" epoch="0" ver="{ver}"/>"#);
     }
@@ -381,4 +385,70 @@ fn install_deps_a_rebuild_regenerates_are_looked_up_as_regenerated() {
         names,
         vec!["app", "glibc", "lib", "python-dep", "python3.14"]
     );
+}
+
+#[test]
+fn rich_and_needs_every_operand_in_the_closure_and_the_gap() {
+    // The target has `a` but not `b`: whatprovides counts `(a and b)` as provided (its
+    // answer for `and` is a union); a buildroot needs `b` too.
+    let (pool, roles, _d) = universe(
+        &[src("app-1", &["(a and b)"]), src("b-1", &[])],
+        &[bin("b-1", "b", &[], &[])],
+        &[bin("a-1", "a", &[], &[])],
+        &[],
+    );
+    assert_eq!(
+        rows(&pool, &roles, &["app"], &ClosureOptions::default()),
+        ["b <- app: (a and b)"]
+    );
+    let mut resolver = Resolver::new(&pool, &roles);
+    let report = gap(&mut resolver, Some(&["app".to_owned()]), true);
+    assert_eq!(
+        (report.entries[0].direct, report.entries[0].transitive),
+        (1, 1)
+    );
+}
+
+#[test]
+fn rich_install_deps_a_rebuild_regenerates_are_looked_up_as_regenerated() {
+    // Rawhide's python3-lib requires h11 in a range, through its Python version's name.
+    let (pool, roles, _d) = universe(
+        &[
+            src("app-1", &["python3-lib"]),
+            src("lib-1", &[]),
+            src("h11-1", &[]),
+        ],
+        &[
+            bin(
+                "python3-lib-1",
+                "lib",
+                &[],
+                &["(python3.14dist(h11) >= 0.16 with python3.14dist(h11) < 0.17)"],
+            ),
+            bin(
+                "python3-h11-0.16.1",
+                "h11",
+                &["python3.14dist(h11) = 0.16.1"],
+                &[],
+            ),
+        ],
+        &[bin(
+            "python3-h11-0.16.0",
+            "h11",
+            &["python3dist(h11) = 0.16.0"],
+            &[],
+        )],
+        &[],
+    );
+    assert_eq!(
+        rows(&pool, &roles, &["app"], &ClosureOptions::default()),
+        ["lib <- app: python3-lib"]
+    );
+    let mut resolver = Resolver::new(&pool, &roles).literal_install_deps(true);
+    let literal = closure(
+        &mut resolver,
+        &["app".to_owned()],
+        &ClosureOptions::default(),
+    );
+    assert!(literal.sources.contains_key("h11"), "{:?}", literal.rows);
 }

@@ -45,6 +45,12 @@ impl Pool {
         found
     }
 
+    /// The parsed form of a stored rich dependency (`name` is its whole text, as in
+    /// [`DepRef::name_id`](crate::DepRef::name_id)); `None` for anything else.
+    pub fn rich_requirement(&self, name: NameId) -> Option<&Requirement> {
+        self.rich.get(name).map(|entry| &entry.parsed)
+    }
+
     /// The providers of a dependency given as text or parsed (e.g. from the command line).
     /// Names no repository knows have no providers.
     pub fn whatprovides(&self, req: &Requirement) -> Vec<PkgId> {

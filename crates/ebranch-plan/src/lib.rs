@@ -28,7 +28,7 @@ mod render;
 mod report;
 mod weight;
 
-pub use buildroot::buildroot_edges;
+pub use buildroot::{BinaryGraph, buildroot_edges, buildroot_edges_with};
 pub use graph::{BuildGraph, Edge, EdgeKind, Unresolved};
 pub use model::{BreakHint, CycleGroup, Layer, Plan, PlanOptions};
 pub use plan::plan;
@@ -37,4 +37,4 @@ pub use render::dot::plan_dot;
 pub use render::find_cycles::find_cycles_json;
 pub use render::json::plan_json;
 pub use render::side_tag::side_tag_script;
-pub use report::graph_from_report;
+pub use report::{binary_graph_from_report, buildroot_graph_from_report, graph_from_report};

@@ -1,9 +1,11 @@
 //! A report (`ebranch-report`) as a [`BuildGraph`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use ebranch_report::key::{BINARIES, BUILDROOT};
 use ebranch_report::{Entry, Report, UNKNOWN};
 
+use crate::buildroot::{BinaryGraph, buildroot_edges_with};
 use crate::graph::{BuildGraph, Edge, EdgeKind, Unresolved};
 
 /// The build graph of a report.
@@ -51,6 +53,43 @@ pub fn graph_from_report(report: &Report) -> BuildGraph {
     graph
 }
 
+/// A report as the graph the planner layers: [`graph_from_report`], then its install edges
+/// turned into buildroot edges, binary by binary where the report has the facts
+/// ([`binary_graph_from_report`], [`buildroot_edges_with`]).
+pub fn buildroot_graph_from_report(report: &Report) -> BuildGraph {
+    let graph = graph_from_report(report);
+    let binaries = binary_graph_from_report(report, &graph);
+    buildroot_edges_with(&graph, &binaries)
+}
+
+/// The binary-level install facts of a report whose packages are `graph`'s: per entry,
+/// `buildroot` (the binaries its BuildRequires pull in) and `binaries` (its binaries, each
+/// with the binaries its Requires pull in). Entries without `buildroot` (ebranch 0.0.3's,
+/// or written by hand) get no facts, and the planner uses source-level edges for them.
+pub fn binary_graph_from_report(report: &Report, graph: &BuildGraph) -> BinaryGraph {
+    let mut out = BinaryGraph::default();
+    for (index, name) in graph.packages.iter().enumerate() {
+        let Some(entry) = report.packages.get(name) else {
+            continue;
+        };
+        if let Some(start) = entry.get(&BUILDROOT) {
+            out.buildroots.insert(
+                index,
+                start
+                    .into_keys()
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
+            );
+        }
+        for (binary, pulls) in entry.get(&BINARIES).unwrap_or_default() {
+            out.owner.insert(binary.clone(), index);
+            out.requires.insert(binary, pulls.into_iter().collect());
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +132,28 @@ mod tests {
                 package: 1,
                 deps: vec!["nothing".into()]
             }]
+        );
+    }
+
+    #[test]
+    fn reads_binary_level_facts_where_an_entry_has_them() {
+        let report = json!({
+            "a": {"build": {}, "buildroot": {}, "binaries": {"a-lib-1.noarch": {},
+                  "a-tools-1.noarch": {"c-lib-1.noarch": ["c-lib"]}}},
+            "b": {"build": {"a": ["a-lib"]}, "buildroot": {"a-lib-1.noarch": ["a-lib"]}},
+            "c": {"build": {}},
+        });
+        let report = Report::from_value(report, Path::new("r.json")).unwrap();
+        let g = graph_from_report(&report);
+        let bins = binary_graph_from_report(&report, &g);
+        assert_eq!(
+            bins.buildroots,
+            BTreeMap::from([(0, vec![]), (1, vec!["a-lib-1.noarch".to_owned()])])
+        );
+        assert_eq!(bins.owner["a-tools-1.noarch"], 0);
+        assert_eq!(
+            bins.requires["a-tools-1.noarch"],
+            [("c-lib-1.noarch".to_owned(), vec!["c-lib".to_owned()])]
         );
     }
 }

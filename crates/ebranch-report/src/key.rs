@@ -78,6 +78,33 @@ pub struct Alternatives {
     pub others: Vec<String>,
 }
 
+/// Binary package (`name-evr.arch`) → the dependencies that pull it in.
+pub type Pulls = IndexMap<String, Vec<String>>;
+
+/// The binary an operand of a rich dependency pulled in (see [`OPERANDS`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperandPick {
+    /// The binary (`name-evr.arch`).
+    pub binary: String,
+    /// Its source package.
+    pub source: String,
+}
+
+/// How the condition of an `if`/`unless` dependency was read (see [`CONDITIONS`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConditionReading {
+    /// The condition, as libsolv prints it.
+    pub condition: String,
+    /// Whether it was read as held (the buildroot will have it).
+    pub held: bool,
+    /// Whether this is a reading taken because the answer cannot be known: the target
+    /// provides the condition but nothing in the buildroot pulls it in (a buildroot's
+    /// default package set could still hold it).
+    pub assumed: bool,
+    /// Why, in words.
+    pub reading: String,
+}
+
 /// `skip`: any JSON value, true as Python's `bool()` finds it (0.0.3 tests
 /// `pkg_data.get("skip", False)`); written as `true` or `false`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,6 +209,35 @@ pub const PROVIDERS: Key<IndexMap<String, String>> = Key::new(
     true,
     "an object of dependency → binary package",
 );
+/// The reference binaries this package's BuildRequires pull into its buildroot, each with
+/// the BuildRequires it satisfies (what they pull in is under their sources' [`BINARIES`]).
+/// Computed; `plan` follows these binary-level edges where an entry has them.
+pub const BUILDROOT: Key<Pulls> = Key::new(
+    "buildroot",
+    true,
+    "an object of binary package → list of dependency strings",
+);
+/// This package's binaries that some buildroot pulls in, each with the reference binaries
+/// its Requires pull in and those Requires. Computed.
+pub const BINARIES: Key<IndexMap<String, Pulls>> = Key::new(
+    "binaries",
+    true,
+    "an object of binary package → {binary package → list of dependency strings}",
+);
+/// Rich dependency (of the package or its binaries) → the operand that pulled in each
+/// binary, or `null` when nothing can meet the operand. Computed.
+pub const OPERANDS: Key<IndexMap<String, IndexMap<String, Option<OperandPick>>>> = Key::new(
+    "operands",
+    true,
+    "an object of rich dependency → {operand → {\"binary\", \"source\"} or null}",
+);
+/// `if`/`unless` dependency (of the package or its binaries) → how each condition was read.
+/// Computed.
+pub const CONDITIONS: Key<IndexMap<String, Vec<ConditionReading>>> = Key::new(
+    "conditions",
+    true,
+    "an object of dependency → list of {\"condition\", \"held\", \"assumed\", \"reading\"}",
+);
 /// The branch request's Bugzilla bug, written by `ebranch request --report`.
 pub const BUG: Key<BugNumber> = Key::new("bug", false, "a bug number");
 /// The last `ebranch status` of the package (its shape is `ebranch-fedora`'s
@@ -203,6 +259,10 @@ pub const ALL: &[&dyn AnyKey] = &[
     &BOOTSTRAP,
     &ALTERNATIVES,
     &PROVIDERS,
+    &BUILDROOT,
+    &BINARIES,
+    &OPERANDS,
+    &CONDITIONS,
     &BUG,
     &STATUS,
 ];
@@ -260,5 +320,21 @@ mod tests {
                 .contains("unknown class")
         );
         assert!(SKIP.check(&json!({"any": "thing"})).is_ok());
+        assert!(
+            BINARIES
+                .check(&json!({"b-1.noarch": {"c-1.noarch": ["c"]}}))
+                .is_ok()
+        );
+        assert!(BINARIES.check(&json!({"b-1.noarch": ["c"]})).is_err());
+        let pick = json!({"(a and b)": {"b": {"binary": "b-1.noarch", "source": "b"}, "c": null}});
+        assert!(OPERANDS.check(&pick).is_ok());
+        let reading = json!({"(x if y)": [{"condition": "y", "held": false, "assumed": true,
+                                           "reading": "y: absent"}]});
+        assert!(CONDITIONS.check(&reading).is_ok());
+        assert!(
+            CONDITIONS
+                .check(&json!({"(x if y)": [{"held": "no"}]}))
+                .is_err()
+        );
     }
 }

@@ -100,33 +100,6 @@ fn oracle(u: &Universe, roots: &[String], install: bool) -> Option<BTreeMap<Stri
     Some(map)
 }
 
-/// Source package names of a source repo, sorted.
-fn source_names(dir: &str) -> Vec<String> {
-    let data = ebranch_repodata::read_repo(Path::new(dir), &Default::default()).unwrap();
-    let mut names: Vec<String> = (0..data.packages.len())
-        .map(|i| data.str(data.packages[i].name).to_owned())
-        .collect();
-    names.sort();
-    names.dedup();
-    names
-}
-
-/// `n` names drawn with a fixed seed (a small LCG, so the draw never changes).
-fn draw(names: &[String], n: usize, seed: u64) -> Vec<String> {
-    let mut state = seed;
-    let mut picked = Vec::new();
-    while picked.len() < n.min(names.len()) {
-        state = state
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let name = &names[(state >> 33) as usize % names.len()];
-        if !picked.contains(name) {
-            picked.push(name.clone());
-        }
-    }
-    picked
-}
-
 fn compare(u: &Universe, roots: &[String], install: bool) {
     let Some(theirs) = oracle(u, roots, install) else {
         return;

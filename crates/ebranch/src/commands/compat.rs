@@ -37,7 +37,7 @@ use ebranch_fedora::transport::UreqTransport;
 use ebranch_fedora::url::ServiceUrl;
 use ebranch_fetch::RepoRole;
 use ebranch_plan::{
-    PlanOptions, buildroot_edges, chain_build_string, find_cycles_json, graph_from_report, plan,
+    PlanOptions, buildroot_graph_from_report, chain_build_string, find_cycles_json, plan,
 };
 use ebranch_report::rules::{self, SaveDecision};
 use ebranch_report::{Class, Entry, Report, ReportError, ReportFile, UNKNOWN, key};
@@ -406,8 +406,7 @@ fn build_graph(path: &Path) -> Result<(ebranch_plan::BuildGraph, Vec<String>)> {
             outside.into_iter().collect::<Vec<_>>().join(" ")
         );
     }
-    let graph = graph_from_report(&report);
-    Ok((buildroot_edges(&graph), base))
+    Ok((buildroot_graph_from_report(&report), base))
 }
 
 fn calculate_chain_build(args: &ReportArgs) -> Result<Outcome> {

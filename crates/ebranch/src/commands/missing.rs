@@ -7,7 +7,8 @@ use std::io::IsTerminal;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use ebranch_analysis::{
-    BaseStatus, Class, Closure, ClosureOptions, Resolver, closure, closure_report, rows_tsv,
+    BaseStatus, Class, Closure, ClosureOptions, NeededSource, Resolver, closure, closure_report,
+    rows_tsv,
 };
 
 use crate::Outcome;
@@ -186,8 +187,20 @@ pub fn summary(result: &Closure, color: bool) -> String {
         let _ = writeln!(out, "{} {} [{}]", paint("1", name), version, tag);
         for (kind, edges) in [("needs", &s.build), ("installs", &s.install)] {
             for (provider, deps) in edges {
-                let deps: Vec<&str> = deps.iter().map(String::as_str).collect();
+                let deps: Vec<String> =
+                    deps.iter().map(|d| with_operands(s, d, provider)).collect();
                 let _ = writeln!(out, "  {kind} {provider}: {}", deps.join(", "));
+            }
+        }
+        for (dep, readings) in &s.conditions {
+            for r in readings {
+                let held = if r.held { "held" } else { "absent" };
+                let assumed = if r.assumed { ", assumed" } else { "" };
+                let _ = writeln!(
+                    out,
+                    "  {dep}: condition read as {held}{assumed}: {}",
+                    r.reading
+                );
             }
         }
         for dep in &s.unresolvable {
@@ -231,6 +244,24 @@ pub fn summary(result: &Closure, color: bool) -> String {
         }
     }
     out
+}
+
+/// A dependency as the summary shows it: a rich one names the operands that pulled in a
+/// binary of `provider` (`(a and b) [via b]`).
+fn with_operands(s: &NeededSource, dep: &str, provider: &str) -> String {
+    let Some(operands) = s.operands.get(dep) else {
+        return dep.to_owned();
+    };
+    let via: Vec<&str> = operands
+        .iter()
+        .filter(|(_, pick)| pick.as_ref().is_some_and(|p| p.source == provider))
+        .map(|(operand, _)| operand.as_str())
+        .collect();
+    if via.is_empty() || via == [dep] {
+        dep.to_owned()
+    } else {
+        format!("{dep} [via {}]", via.join(", "))
+    }
 }
 
 /// What needs what, as a Graphviz digraph (build edges solid, install edges dashed).

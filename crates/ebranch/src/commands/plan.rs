@@ -6,8 +6,8 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use ebranch_analysis::closure_report;
 use ebranch_plan::{
-    Plan, PlanOptions, buildroot_edges, chain_build_string, graph_from_report, plan, plan_dot,
-    plan_json, side_tag_script,
+    Plan, PlanOptions, buildroot_graph_from_report, chain_build_string, plan, plan_dot, plan_json,
+    side_tag_script,
 };
 use ebranch_report::Report;
 
@@ -71,8 +71,7 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
             global,
         )?),
     };
-    let graph = graph_from_report(&report);
-    let graph = buildroot_edges(&graph);
+    let graph = buildroot_graph_from_report(&report);
     let options = PlanOptions {
         max_cycles_per_component: args.max_cycles,
         ..PlanOptions::default()

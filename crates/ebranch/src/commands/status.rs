@@ -10,7 +10,7 @@ use ebranch_fedora::branch::Branch;
 use ebranch_fedora::report::{Class, Report, ReportFile};
 use ebranch_fedora::status::{PackageStatus, RequestState, State, StatusOptions, refresh_status};
 use ebranch_plan::{
-    Plan, PlanOptions, buildroot_edges, chain_build_string, graph_from_report, plan, plan_json,
+    Plan, PlanOptions, buildroot_graph_from_report, chain_build_string, plan, plan_json,
 };
 use ebranch_report::key::{SKIP, STATUS, Truthy};
 use serde_json::{Value, json};
@@ -180,8 +180,5 @@ fn remaining_plan(report: &Report) -> Plan {
             entry.set(&SKIP, Truthy(true));
         }
     }
-    plan(
-        &buildroot_edges(&graph_from_report(&rest)),
-        &PlanOptions::default(),
-    )
+    plan(&buildroot_graph_from_report(&rest), &PlanOptions::default())
 }

@@ -96,3 +96,175 @@ pub fn assert_same_lines(ours: &str, theirs: &str, what: &str) {
         theirs.lines().count()
     );
 }
+
+/// Source package names of a source repo, sorted.
+pub fn source_names(dir: &str) -> Vec<String> {
+    let data = ebranch_repodata::read_repo(Path::new(dir), &Default::default()).unwrap();
+    let mut names: Vec<String> = (0..data.packages.len())
+        .map(|i| data.str(data.packages[i].name).to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// `n` names drawn with a fixed seed (a small LCG, so the draw never changes).
+pub fn draw(names: &[String], n: usize, seed: u64) -> Vec<String> {
+    let mut state = seed;
+    let mut picked = Vec::new();
+    while picked.len() < n.min(names.len()) {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let name = &names[(state >> 33) as usize % names.len()];
+        if !picked.contains(name) {
+            picked.push(name.clone());
+        }
+    }
+    picked
+}
+
+/// A universe as both ebranch and `tests/oracle/buildroot_check.py` take it.
+pub struct Universe {
+    /// Target repositories (layer and base).
+    pub target: Vec<String>,
+    /// Reference binary repositories.
+    pub ref_bin: Vec<String>,
+    /// Reference source repositories.
+    pub ref_src: Vec<String>,
+    /// Extra flags for `ebranch missing` (`--arch`, ...).
+    pub flags: Vec<String>,
+}
+
+impl Universe {
+    /// `--ref-repo`/`--target-repo` flags, then the extra ones.
+    pub fn args(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for r in self.ref_bin.iter().chain(&self.ref_src) {
+            out.extend(["--ref-repo".to_owned(), r.clone()]);
+        }
+        for r in &self.target {
+            out.extend(["--target-repo".to_owned(), r.clone()]);
+        }
+        out.extend(self.flags.iter().cloned());
+        out
+    }
+
+    /// `ebranch missing ROOT --format json` for each root, one closure per root.
+    pub fn reports(&self, roots: &[String], cache: &Path) -> Vec<(String, serde_json::Value)> {
+        roots
+            .iter()
+            .map(|root| {
+                let mut args = vec!["missing".to_owned(), root.clone()];
+                args.extend(self.args());
+                args.extend(["--format".to_owned(), "json".to_owned()]);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let out = ebranch(&args, cache);
+                assert!(
+                    matches!(out.status.code(), Some(0 | 1)),
+                    "{root}: {}",
+                    stderr(&out)
+                );
+                let report = serde_json::from_str(&stdout(&out)).expect("a JSON report");
+                (root.clone(), report)
+            })
+            .collect()
+    }
+}
+
+/// How libsolv's solver took one root's closure (see `tests/oracle/buildroot_check.py`).
+#[derive(Debug)]
+pub struct Checked {
+    /// The root.
+    pub root: String,
+    /// Per member with a source package: `ok`, `unresolvable`, `translation` or `fail`,
+    /// with the solver's problems.
+    pub buildroots: std::collections::BTreeMap<String, (String, Vec<String>)>,
+    /// Non-root members whose removal breaks some buildroot.
+    pub necessary: Vec<String>,
+    /// The other non-root members.
+    pub unnecessary: Vec<String>,
+}
+
+/// Runs `tests/oracle/buildroot_check.py` on the closures (one pool for all roots).
+/// `None` when the oracle is missing and `EBRANCH_SKIP_ORACLE` is set.
+pub fn check_buildroots(
+    u: &Universe,
+    reports: &[(String, serde_json::Value)],
+    necessity: bool,
+    debian: bool,
+) -> Option<Vec<Checked>> {
+    let python = oracle_python()?;
+    let roots: Vec<serde_json::Value> = reports
+        .iter()
+        .map(|(root, report)| {
+            let entries = report.as_object().expect("a report is an object");
+            let members: Vec<&String> = entries
+                .iter()
+                .filter(|(_, e)| e.get("skip") != Some(&serde_json::Value::Bool(true)))
+                .map(|(name, _)| name)
+                .collect();
+            let unresolvable: std::collections::BTreeSet<&str> = entries
+                .values()
+                .filter_map(|e| e.get("unresolvable")?.as_array())
+                .flatten()
+                .filter_map(|d| d.as_str())
+                .collect();
+            serde_json::json!({"root": root, "members": members, "unresolvable": unresolvable})
+        })
+        .collect();
+    let spec = serde_json::json!({
+        "target": u.target, "ref_bin": u.ref_bin, "ref_src": u.ref_src,
+        "necessity": necessity, "debian": debian, "roots": roots,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.json");
+    std::fs::write(&input, spec.to_string()).unwrap();
+    let out = Command::new(python)
+        .arg(repo_root().join("tests/oracle/buildroot_check.py"))
+        .arg(&input)
+        .output()
+        .expect("the buildroot checker runs");
+    assert!(out.status.success(), "buildroot checker: {}", stderr(&out));
+    let result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_owned())
+            .collect()
+    };
+    Some(
+        result["roots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| Checked {
+                root: r["root"].as_str().unwrap().to_owned(),
+                buildroots: r["buildroots"]
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .map(|(m, b)| {
+                        let status = b["status"].as_str().unwrap_or("unsolved").to_owned();
+                        (m.clone(), (status, names(&b["problems"])))
+                    })
+                    .collect(),
+                necessary: names(&r["necessary"]),
+                unnecessary: names(&r["unnecessary"]),
+            })
+            .collect(),
+    )
+}
+
+/// Writes a hand-made rpm-md repository with `../shared/tools/mkrepo.py` (one-line
+/// package descriptions, see the tool) into `dir`.
+pub fn mkrepo(dir: &Path, packages: &[&str]) {
+    let out = Command::new("python3")
+        .arg(shared_data().join("../tools/mkrepo.py"))
+        .arg(dir)
+        .arg(packages.join(";"))
+        .output()
+        .expect("mkrepo.py runs");
+    assert!(out.status.success(), "mkrepo.py: {}", stderr(&out));
+}
