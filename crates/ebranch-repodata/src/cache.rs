@@ -8,8 +8,9 @@
 //! | 0 | magic `EBRCACHE` |
 //! | 8 | format version (u32) |
 //! | 12 | checksum (u64) of every byte from offset 20 to the end |
-//! | 20 | options fingerprint (u32), flags (u32, bit 0 = has_filelists) |
-//! | 28 | key length (u32), key bytes (the repomd.xml SHA-256 hex) |
+//! | 20 | the build's [`FORMAT_ID`] (u64) |
+//! | 28 | options fingerprint (u32), flags (u32, bit 0 = has_filelists) |
+//! | 36 | key length (u32), key bytes (the repomd.xml SHA-256 hex) |
 //! | … | arena length (u64), offsets, packages, deps, files counts (u32 each) |
 //! | … | string arena, offsets (u32 each), packages (17 u32 each), deps (name u32, evr u32, flags u8, pre u8), files (path u32, kind u8) |
 //!
@@ -32,7 +33,25 @@ use crate::strings::{StrId, StringTable};
 
 const MAGIC: &[u8; 8] = b"EBRCACHE";
 /// Bump when the layout or the meaning of the data changes.
-const FORMAT_VERSION: u32 = 1;
+const FORMAT_VERSION: u32 = 2;
+
+/// Identifies the code that defines what a cache file holds: the crate
+/// version, [`FORMAT_VERSION`] and the text of the modules that read the
+/// metadata and lay out the file. A file written by any other build is
+/// refused ([`CacheInvalid::OtherBuild`]), so a new build never reads an
+/// old layout, even one whose version number was not bumped.
+pub const FORMAT_ID: u64 = {
+    use crate::fasthash::{FNV_OFFSET, const_fnv1a};
+    let mut h = const_fnv1a(FNV_OFFSET, env!("CARGO_PKG_VERSION").as_bytes());
+    h = const_fnv1a(h, &FORMAT_VERSION.to_le_bytes());
+    h = const_fnv1a(h, include_bytes!("cache.rs"));
+    h = const_fnv1a(h, include_bytes!("repo.rs"));
+    h = const_fnv1a(h, include_bytes!("strings.rs"));
+    h = const_fnv1a(h, include_bytes!("primary.rs"));
+    h = const_fnv1a(h, include_bytes!("filelists.rs"));
+    h = const_fnv1a(h, include_bytes!("read.rs"));
+    const_fnv1a(h, include_bytes!("xml.rs"))
+};
 /// Offset of the first checksummed byte.
 const HASHED_FROM: u64 = 20;
 /// Longest accepted key.
@@ -55,6 +74,8 @@ pub enum CacheInvalid {
     BadMagic,
     /// The file has another format version.
     Version(u32),
+    /// The file was written by another build of ebranch (see [`FORMAT_ID`]).
+    OtherBuild,
     /// The file was made for another repomd.xml (the repository changed).
     StaleKey,
     /// The file was made with other [`ReadOptions`].
@@ -76,6 +97,7 @@ impl fmt::Display for CacheInvalid {
             CacheInvalid::Version(v) => {
                 write!(f, "cache format version {v}, expected {FORMAT_VERSION}")
             }
+            CacheInvalid::OtherBuild => f.write_str("cache written by another ebranch build"),
             CacheInvalid::StaleKey => f.write_str("repository metadata changed"),
             CacheInvalid::Options => f.write_str("cache made with other read options"),
             CacheInvalid::Truncated => f.write_str("cache file truncated"),
@@ -172,29 +194,38 @@ pub fn write_cache(
     options: &ReadOptions,
     path: &Path,
 ) -> Result<(), RepodataError> {
+    write_atomically(path, |file| {
+        let checksum = {
+            let mut w = HashingWriter {
+                out: BufWriter::with_capacity(CHUNK, &mut *file),
+                hasher: FastHasher::new(),
+                scratch: Vec::with_capacity(CHUNK + 64),
+            };
+            w.out.write_all(MAGIC)?;
+            w.out.write_all(&FORMAT_VERSION.to_le_bytes())?;
+            w.out.write_all(&0u64.to_le_bytes())?;
+            write_payload(&mut w, data, options)?;
+            w.out.flush()?;
+            w.hasher.finish()
+        };
+        file.seek(SeekFrom::Start(12))?;
+        file.write_all(&checksum.to_le_bytes())
+    })
+}
+
+/// Writes a cache file atomically through `ebranch_fs::TempFile`: `write` fills a
+/// temporary file in the same directory as `path`, which then replaces `path`. Shared by
+/// every cache file of the index cache (this crate's and the pool's).
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> Result<(), RepodataError> {
     let werr = |e: io::Error| RepodataError::CacheWrite {
         path: path.to_path_buf(),
         source: e,
     };
     let mut tmp = ebranch_fs::TempFile::new_for(path).map_err(werr)?;
-    let checksum = {
-        let mut w = HashingWriter {
-            out: BufWriter::with_capacity(CHUNK, tmp.file_mut()),
-            hasher: FastHasher::new(),
-            scratch: Vec::with_capacity(CHUNK + 64),
-        };
-        w.out.write_all(MAGIC).map_err(werr)?;
-        w.out
-            .write_all(&FORMAT_VERSION.to_le_bytes())
-            .map_err(werr)?;
-        w.out.write_all(&0u64.to_le_bytes()).map_err(werr)?;
-        write_payload(&mut w, data, options).map_err(werr)?;
-        w.out.flush().map_err(werr)?;
-        w.hasher.finish()
-    };
-    let file = tmp.file_mut();
-    file.seek(SeekFrom::Start(12)).map_err(werr)?;
-    file.write_all(&checksum.to_le_bytes()).map_err(werr)?;
+    write(tmp.file_mut()).map_err(werr)?;
     tmp.commit().map_err(werr)?;
     Ok(())
 }
@@ -235,6 +266,7 @@ fn write_payload<W: Write>(
     let count = |n: usize| {
         u32::try_from(n).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "too large"))
     };
+    w.put(&FORMAT_ID.to_le_bytes())?;
     w.u32(options.fingerprint())?;
     w.u32(u32::from(data.has_filelists))?;
     w.u32(count(data.repomd_checksum.len())?)?;
@@ -370,6 +402,9 @@ pub(crate) fn try_read_cache(
         file,
         hasher: FastHasher::new(),
     };
+    if r.u64()? != FORMAT_ID {
+        return Err(CacheInvalid::OtherBuild);
+    }
     let fingerprint = r.u32()?;
     let flags = r.u32()?;
     let key_len = r.u32()?;
@@ -392,7 +427,7 @@ pub(crate) fn try_read_cache(
     let n_packages = u64::from(r.u32()?);
     let n_deps = u64::from(r.u32()?);
     let n_files = u64::from(r.u32()?);
-    let header_len = HASHED_FROM + 4 * 3 + u64::from(key_len) + 8 + 4 * 4;
+    let header_len = HASHED_FROM + 8 + 4 * 3 + u64::from(key_len) + 8 + 4 * 4;
     let expected_len = arena_len
         .checked_add(n_offsets * 4)
         .and_then(|n| n.checked_add(n_packages * PACKAGE_BYTES))
@@ -546,6 +581,25 @@ mod tests {
         );
         assert!(back.deps(1, DepKind::Requires)[0].pre);
         assert_eq!(back.files(0)[0].kind, FileKind::Ghost);
+    }
+
+    /// A file written by another build (another crate version or other
+    /// format-defining code) is refused even with a valid checksum.
+    #[test]
+    fn a_file_of_another_build_is_refused() {
+        let r = sample();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.idx");
+        write_cache(&r, &ReadOptions::default(), &path).unwrap();
+        let mut b = std::fs::read(&path).unwrap();
+        assert_eq!(b[20..28], FORMAT_ID.to_le_bytes());
+        b[20] ^= 1;
+        reseal(&mut b);
+        std::fs::write(&path, &b).unwrap();
+        assert_eq!(
+            try_read_cache(&path, &r.repomd_checksum, &ReadOptions::default()),
+            Err(CacheInvalid::OtherBuild)
+        );
     }
 
     /// Damage that keeps a valid checksum must still be caught by the

@@ -13,7 +13,7 @@ const BLOCK: usize = 32;
 
 /// Streaming state; feed bytes with [`FastHasher::update`].
 #[derive(Clone, Debug)]
-pub(crate) struct FastHasher {
+pub struct FastHasher {
     lanes: [u64; 4],
     tail: [u8; BLOCK],
     tail_len: usize,
@@ -23,6 +23,12 @@ pub(crate) struct FastHasher {
 #[inline(always)]
 fn step(lane: u64, word: u64) -> u64 {
     (lane ^ word).wrapping_mul(K).rotate_left(29)
+}
+
+impl Default for FastHasher {
+    fn default() -> Self {
+        FastHasher::new()
+    }
 }
 
 impl FastHasher {
@@ -90,12 +96,27 @@ impl FastHasher {
 }
 
 /// The checksum of `bytes` in one call.
-#[cfg(test)]
-pub(crate) fn hash(bytes: &[u8]) -> u64 {
+pub fn hash(bytes: &[u8]) -> u64 {
     let mut h = FastHasher::new();
     h.update(bytes);
     h.finish()
 }
+
+/// FNV-1a over `bytes`, continuing from `state`, usable in constants: a
+/// fingerprint of source text compiled into the binary (see
+/// [`crate::cache::FORMAT_ID`]).
+pub const fn const_fnv1a(mut state: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        state ^= bytes[i] as u64;
+        state = state.wrapping_mul(0x0000_0100_0000_01B3);
+        i += 1;
+    }
+    state
+}
+
+/// FNV-1a's initial state.
+pub const FNV_OFFSET: u64 = 0xCBF2_9CE4_8422_2325;
 
 #[cfg(test)]
 mod tests {

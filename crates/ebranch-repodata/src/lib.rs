@@ -30,7 +30,7 @@ pub mod cache;
 pub mod checksum;
 pub mod compression;
 mod error;
-mod fasthash;
+pub mod fasthash;
 mod filelists;
 pub mod modulemd;
 mod primary;
@@ -40,7 +40,10 @@ pub mod repomd;
 pub mod strings;
 mod xml;
 
-pub use cache::{CacheInvalid, CacheOutcome, cache_path, load_repo, read_cache, write_cache};
+pub use cache::{
+    CacheInvalid, CacheOutcome, FORMAT_ID, cache_path, load_repo, read_cache, write_atomically,
+    write_cache,
+};
 pub use checksum::ChecksumKind;
 pub use compression::Compression;
 pub use error::RepodataError;

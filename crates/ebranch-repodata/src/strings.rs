@@ -241,6 +241,11 @@ impl StringTable {
             .expect("string table exceeds 4 GiB of string bytes")
     }
 
+    /// The arena and offsets, consuming the table (the hash index is dropped).
+    pub fn into_parts(self) -> (String, Vec<u32>) {
+        (self.arena, self.offsets)
+    }
+
     /// Releases spare capacity.
     pub fn shrink_to_fit(&mut self) {
         self.arena.shrink_to_fit();
