@@ -16,4 +16,7 @@ pub enum IndexError {
         #[source]
         source: Box<ebranch_rpm::ParseDepError>,
     },
+    /// The repositories hold more of something than the pool's ids can number.
+    #[error("too many {0} for one pool")]
+    TooLarge(&'static str),
 }

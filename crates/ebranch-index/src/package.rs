@@ -2,45 +2,33 @@
 
 use std::fmt;
 
-use ebranch_repodata::{DepKind, DepRecord, PackageRecord, RepoData};
+use ebranch_repodata::DepKind;
 use ebranch_rpm::Flags;
 
-use crate::ids::{NameId, PkgId, RepoId};
-use crate::pool::{Pool, RepoSlot};
+use crate::ids::{DepId, NameId, PkgId, RepoId};
+use crate::pool::{DEP_MASK, DepRow, PRE, PkgRow, Pool, SOURCE};
 
 /// A package of the pool, with accessors for its fields.
 #[derive(Clone, Copy)]
 pub struct PackageRef<'p> {
     pool: &'p Pool,
     id: PkgId,
-    repo: RepoId,
-    local: usize,
 }
 
 impl Pool {
     /// A view of one package.
     pub fn package(&self, id: PkgId) -> PackageRef<'_> {
-        let (repo, local) = self.locate(id);
-        PackageRef {
-            pool: self,
-            id,
-            repo,
-            local,
-        }
+        PackageRef { pool: self, id }
     }
 }
 
 impl<'p> PackageRef<'p> {
-    fn slot(&self) -> &'p RepoSlot {
-        &self.pool.repos[self.repo.index()]
+    fn row(&self) -> &'p PkgRow {
+        &self.pool.pkgs[self.id.index()]
     }
 
-    fn data(&self) -> &'p RepoData {
-        &self.slot().data
-    }
-
-    fn record(&self) -> &'p PackageRecord {
-        &self.data().packages[self.local]
+    fn text(&self, id: u32) -> &'p str {
+        self.pool.str(NameId(id))
     }
 
     /// The package's id.
@@ -50,52 +38,47 @@ impl<'p> PackageRef<'p> {
 
     /// The repository it comes from.
     pub fn repo(&self) -> RepoId {
-        self.repo
+        self.pool.repo_of(self.id)
     }
 
     /// The package name.
     pub fn name(&self) -> &'p str {
-        self.data().str(self.record().name)
+        self.text(self.row().name)
     }
 
     /// The package name as a pool id.
     pub fn name_id(&self) -> NameId {
-        self.slot().remap[self.record().name.0 as usize]
+        NameId(self.row().name)
     }
 
     /// The architecture (`src` for source packages).
     pub fn arch(&self) -> &'p str {
-        self.data().str(self.record().arch)
+        self.text(self.row().arch)
     }
 
     /// `[E:]V[-R]`, the epoch shown only when non-zero.
     pub fn evr(&self) -> &'p str {
-        self.data().str(self.record().evr)
+        self.text(self.row().evr)
     }
 
     /// The `rpm:sourcerpm` field (`name-version-release.src.rpm`; empty for sources).
     pub fn sourcerpm(&self) -> &'p str {
-        self.data().str(self.record().sourcerpm)
+        self.text(self.row().sourcerpm)
     }
 
     /// The package file's location relative to the repository.
     pub fn location(&self) -> &'p str {
-        self.data().str(self.record().location)
+        self.text(self.row().location)
     }
 
     /// Whether this is a source package.
     pub fn is_source(&self) -> bool {
-        crate::arch::is_source_arch(self.arch())
+        self.row().flags & SOURCE != 0
     }
 
     /// The name of the source package it was built from (its own name for a source).
     pub fn source_name(&self) -> &'p str {
-        let srpm = self.sourcerpm();
-        if srpm.is_empty() {
-            self.name()
-        } else {
-            source_name_of_rpm(srpm)
-        }
+        self.text(self.row().source)
     }
 
     /// `name-evr.arch`, as libsolv prints a solvable.
@@ -106,11 +89,12 @@ impl<'p> PackageRef<'p> {
     /// The dependencies of one kind.
     pub fn deps(&self, kind: DepKind) -> impl Iterator<Item = DepRef<'p>> + 'p {
         let pool = self.pool;
-        let slot = self.slot();
-        slot.data
-            .deps(self.local, kind)
+        pool.dep_occurrences(self.id, kind)
             .iter()
-            .map(move |record| DepRef { pool, slot, record })
+            .map(move |occ| DepRef {
+                pool,
+                id: DepId(occ & DEP_MASK),
+            })
     }
 
     /// Requires (for a source package: its BuildRequires), without `rpmlib(...)`.
@@ -120,8 +104,10 @@ impl<'p> PackageRef<'p> {
 
     /// The file paths the package ships (from primary, or filelists when loaded).
     pub fn files(&self) -> impl Iterator<Item = &'p str> + 'p {
-        let data = self.data();
-        data.files(self.local).iter().map(move |f| data.str(f.path))
+        let pool = self.pool;
+        pool.file_ids(self.id)
+            .iter()
+            .map(move |p| pool.str(NameId(*p)))
     }
 }
 
@@ -135,44 +121,52 @@ impl fmt::Display for PackageRef<'_> {
 #[derive(Clone, Copy)]
 pub struct DepRef<'p> {
     pool: &'p Pool,
-    slot: &'p RepoSlot,
-    record: &'p DepRecord,
+    id: DepId,
 }
 
 impl<'p> DepRef<'p> {
+    fn row(&self) -> &'p DepRow {
+        self.pool.dep(self.id)
+    }
+
+    /// The dependency's id: the same for every package carrying the same dependency.
+    pub fn id(&self) -> DepId {
+        self.id
+    }
+
     /// The name (for a rich dependency: its whole text) as a pool id.
     pub fn name_id(&self) -> NameId {
-        self.slot.remap[self.record.name.0 as usize]
+        NameId(self.row().name)
     }
 
     /// The EVR text as a pool id (`NameId::EMPTY` when unversioned).
     pub fn evr_id(&self) -> NameId {
-        self.slot.remap[self.record.evr.0 as usize]
+        NameId(self.row().evr)
     }
 
     /// The name (for a rich dependency: its whole text as stored).
     pub fn name(&self) -> &'p str {
-        self.slot.data.str(self.record.name)
+        self.pool.str(self.name_id())
     }
 
     /// The EVR text (empty when unversioned).
     pub fn evr(&self) -> &'p str {
-        self.slot.data.str(self.record.evr)
+        self.pool.str(self.evr_id())
     }
 
     /// The comparison flags.
     pub fn flags(&self) -> Flags {
-        Flags::from_bits(self.record.flags)
+        Flags::from_bits(self.row().flags as u8)
     }
 
     /// Whether this is a `Requires(pre)`-like dependency.
     pub fn is_pre(&self) -> bool {
-        self.record.pre
+        self.row().flags & PRE != 0
     }
 
     /// Whether this is a rich (boolean) dependency.
     pub fn is_rich(&self) -> bool {
-        !self.flags().is_versioned() && self.pool.rich.get(self.name_id()).is_some()
+        !self.flags().is_versioned() && self.pool.rich_entry(self.name_id()).is_some()
     }
 
     /// The providers of this dependency in the pool.
@@ -185,8 +179,8 @@ impl<'p> DepRef<'p> {
 impl fmt::Display for DepRef<'_> {
     /// Rendered like libsolv prints it: `name`, `name OP evr`, or the canonical rich form.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.is_rich()
-            && let Some(rich) = self.pool.rich.get(self.name_id())
+        if !self.flags().is_versioned()
+            && let Some(rich) = self.pool.rich_entry(self.name_id())
         {
             return write!(f, "{}", rich.parsed);
         }

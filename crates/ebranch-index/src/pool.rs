@@ -1,13 +1,17 @@
-//! The pool: all repositories, their packages and the provides index.
+//! The pool: all repositories' packages, dependencies and files over one string table,
+//! and the indexes that answer `whatprovides`.
+//!
+//! Everything is stored in flat arrays of `u32` (ids into the global tables), so that a
+//! pool can be written to and read back from a pool image as it is (`image.rs`), and
+//! built from parsed repositories only when no image fits (`build.rs`).
 
-use ebranch_repodata::{DepKind, RepoData, StrId, StringTable};
-use ebranch_rpm::Flags;
+use ebranch_repodata::{DepKind, RepoData};
+use ebranch_rpm::Requirement;
 
-use crate::arch::{ArchSet, is_source_arch};
-use crate::error::IndexError;
-use crate::ids::{NameId, PkgId, RepoId};
-use crate::package::source_name_of_rpm;
-use crate::rich::RichTable;
+use crate::arch::ArchSet;
+use crate::ids::{DepId, NameId, PkgId, RepoId};
+use crate::rich::{RichEntry, RichTable};
+use crate::strings::Strings;
 
 /// One repository handed to [`Pool::new`].
 pub struct RepoInput {
@@ -20,33 +24,72 @@ pub struct RepoInput {
 /// A repository inside the pool.
 pub(crate) struct RepoSlot {
     pub(crate) label: String,
-    pub(crate) data: RepoData,
-    /// Local string id → global string id.
-    pub(crate) remap: Vec<NameId>,
     /// Global id of the repository's first package.
     pub(crate) first_pkg: u32,
+    /// Number of packages.
+    pub(crate) len: u32,
 }
 
-/// One entry of the provides index: `pkg` provides the indexed name with `flags` and `evr`.
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct ProvideEntry {
-    pub(crate) pkg: PkgId,
-    pub(crate) evr: NameId,
-    pub(crate) flags: Flags,
+/// Package flag: may provide (a binary of an accepted arch).
+pub(crate) const INSTALLABLE: u32 = 1;
+/// Package flag: a source package.
+pub(crate) const SOURCE: u32 = 2;
+
+/// One package: string ids into the pool's table, and flags.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PkgRow {
+    pub(crate) name: u32,
+    pub(crate) arch: u32,
+    pub(crate) evr: u32,
+    pub(crate) sourcerpm: u32,
+    pub(crate) location: u32,
+    /// The name of its source package (its own name for a source).
+    pub(crate) source: u32,
+    /// [`INSTALLABLE`], [`SOURCE`].
+    pub(crate) flags: u32,
 }
 
-/// A compressed-sparse-row table from a name to a run of entries.
+/// Dependency flag (above rpm's sense bits): `pre="1"`.
+pub(crate) const PRE: u32 = 0x100;
+
+/// One distinct dependency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub(crate) struct DepRow {
+    pub(crate) name: u32,
+    /// `NameId::EMPTY` when unversioned.
+    pub(crate) evr: u32,
+    /// rpm's sense bits, plus [`PRE`].
+    pub(crate) flags: u32,
+}
+
+/// A dependency occurrence: the dependency's id in the low bits, its kind in the top
+/// [`KIND_BITS`] bits. A package's occurrences are sorted by kind.
+pub(crate) const KIND_SHIFT: u32 = 29;
+/// Mask of the dependency id in an occurrence.
+pub(crate) const DEP_MASK: u32 = (1 << KIND_SHIFT) - 1;
+
+/// One entry of the provides index: `pkg` provides the indexed name as dependency `dep`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Provide {
+    pub(crate) pkg: u32,
+    pub(crate) dep: u32,
+}
+
+/// A compressed-sparse-row table from a key (a string id below `offsets.len() - 1`) to a
+/// run of entries.
+#[derive(Default)]
 pub(crate) struct Csr<T> {
-    offsets: Vec<u32>,
-    entries: Vec<T>,
+    pub(crate) offsets: Vec<u32>,
+    pub(crate) entries: Vec<T>,
 }
 
 impl<T: Copy + Default> Csr<T> {
-    /// Builds the table from `(key, entry)` pairs with a counting sort.
-    fn build(keys: usize, pairs: &[(NameId, T)]) -> Csr<T> {
+    /// Builds the table from `(key, entry)` pairs with a counting sort; keys must be below
+    /// `keys`. Entries of one key keep the order of `pairs`.
+    pub(crate) fn build(keys: usize, pairs: &[(u32, T)]) -> Csr<T> {
         let mut offsets = vec![0u32; keys + 1];
         for (k, _) in pairs {
-            offsets[k.index() + 1] += 1;
+            offsets[*k as usize + 1] += 1;
         }
         for i in 0..keys {
             offsets[i + 1] += offsets[i];
@@ -54,7 +97,7 @@ impl<T: Copy + Default> Csr<T> {
         let mut fill = offsets.clone();
         let mut entries = vec![T::default(); pairs.len()];
         for (k, e) in pairs {
-            let slot = &mut fill[k.index()];
+            let slot = &mut fill[*k as usize];
             entries[*slot as usize] = *e;
             *slot += 1;
         }
@@ -73,156 +116,42 @@ impl<T: Copy + Default> Csr<T> {
 
 /// All loaded repositories in one index.
 pub struct Pool {
-    pub(crate) strings: StringTable,
+    pub(crate) strings: Strings,
     pub(crate) repos: Vec<RepoSlot>,
     pub(crate) arches: ArchSet,
-    /// Per package: may it provide (binary, accepted arch)?
-    pub(crate) installable: Vec<bool>,
-    pub(crate) provides: Csr<ProvideEntry>,
+    pub(crate) pkgs: Vec<PkgRow>,
+    /// Per package `p`: its dependency occurrences are `dep_occ[dep_start[p]..dep_start[p + 1]]`.
+    pub(crate) dep_start: Vec<u32>,
+    pub(crate) dep_occ: Vec<u32>,
+    pub(crate) deps: Vec<DepRow>,
+    /// Per package `p`: its file paths are `file_paths[file_start[p]..file_start[p + 1]]`.
+    pub(crate) file_start: Vec<u32>,
+    pub(crate) file_paths: Vec<u32>,
+    /// Provided name → providers (installable packages only).
+    pub(crate) provides: Csr<Provide>,
+    /// Path → installable packages shipping it.
     pub(crate) files: Csr<PkgId>,
-    pub(crate) rich: RichTable,
     /// Package name → packages of that name.
-    by_name: Csr<PkgId>,
+    pub(crate) by_name: Csr<PkgId>,
     /// Source package name → binary packages built from it.
-    by_source: Csr<PkgId>,
-    /// Per package: the name of its source package.
-    source_names: Vec<NameId>,
-    n_pkgs: u32,
+    pub(crate) by_source: Csr<PkgId>,
+    pub(crate) rich_table: RichTable,
 }
 
 impl Pool {
-    /// Builds the pool from repositories, in order; packages of arches outside `arches` and
-    /// source packages are kept (they can be queried) but never provide.
-    pub fn new(inputs: Vec<RepoInput>, arches: ArchSet) -> Result<Pool, IndexError> {
-        // Sized for the worst case (no string shared), so the table never rehashes.
-        let total_strings: usize = inputs.iter().map(|i| i.data.strings.len()).sum();
-        let total_bytes: usize = inputs.iter().map(|i| i.data.strings.arena_len()).sum();
-        let mut strings = StringTable::with_capacity(total_strings, total_bytes);
-        let mut repos = Vec::with_capacity(inputs.len());
-        let mut first_pkg = 0u32;
-        for input in inputs {
-            let data = input.data;
-            let mut remap = Vec::with_capacity(data.strings.len());
-            for i in 0..data.strings.len() {
-                let id = strings.intern(data.strings.get(StrId(i as u32)));
-                remap.push(NameId(id.0));
-            }
-            let n = data.packages.len() as u32;
-            repos.push(RepoSlot {
-                label: input.label,
-                data,
-                remap,
-                first_pkg,
-            });
-            first_pkg += n;
-        }
-        let n_pkgs = first_pkg;
-
-        let mut installable = Vec::with_capacity(n_pkgs as usize);
-        for slot in &repos {
-            for pkg in &slot.data.packages {
-                let arch = slot.data.str(pkg.arch);
-                installable.push(!is_source_arch(arch) && arches.accepts(arch));
-            }
-        }
-
-        let rich = RichTable::build(&mut strings, &repos)?;
-
-        let mut name_pairs = Vec::with_capacity(n_pkgs as usize);
-        let mut source_pairs = Vec::with_capacity(n_pkgs as usize);
-        let mut source_names = Vec::with_capacity(n_pkgs as usize);
-        for slot in &repos {
-            // Many binaries share one `sourcerpm`: derive each source name once.
-            let mut source_of_srpm: rustc_hash::FxHashMap<u32, NameId> = Default::default();
-            for (local, pkg) in slot.data.packages.iter().enumerate() {
-                let id = PkgId(slot.first_pkg + local as u32);
-                let name = slot.remap[pkg.name.0 as usize];
-                name_pairs.push((name, id));
-                let srpm = slot.data.str(pkg.sourcerpm);
-                let source = if srpm.is_empty() {
-                    name
-                } else {
-                    *source_of_srpm
-                        .entry(pkg.sourcerpm.0)
-                        .or_insert_with(|| NameId(strings.intern(source_name_of_rpm(srpm)).0))
-                };
-                source_names.push(source);
-                if !is_source_arch(slot.data.str(pkg.arch)) {
-                    source_pairs.push((source, id));
-                }
-            }
-        }
-
-        let mut prov_pairs: Vec<(NameId, ProvideEntry)> = Vec::new();
-        let mut file_pairs: Vec<(NameId, PkgId)> = Vec::new();
-        for slot in &repos {
-            let data = &slot.data;
-            for (local, pkg) in data.packages.iter().enumerate() {
-                let id = PkgId(slot.first_pkg + local as u32);
-                if !installable[id.index()] {
-                    continue;
-                }
-                // libsolv adds `name = evr` to every binary package; so do we (a duplicate
-                // of an explicit self-provide costs one entry and changes no answer).
-                prov_pairs.push((
-                    slot.remap[pkg.name.0 as usize],
-                    ProvideEntry {
-                        pkg: id,
-                        evr: slot.remap[pkg.evr.0 as usize],
-                        flags: Flags::EQ,
-                    },
-                ));
-                for dep in data.deps(local, DepKind::Provides) {
-                    prov_pairs.push((
-                        slot.remap[dep.name.0 as usize],
-                        ProvideEntry {
-                            pkg: id,
-                            evr: slot.remap[dep.evr.0 as usize],
-                            flags: Flags::from_bits(dep.flags),
-                        },
-                    ));
-                }
-                for file in data.files(local) {
-                    file_pairs.push((slot.remap[file.path.0 as usize], id));
-                }
-            }
-        }
-        let keys = strings.len();
-        let provides = Csr::build(keys, &prov_pairs);
-        drop(prov_pairs);
-        let files = Csr::build(keys, &file_pairs);
-        drop(file_pairs);
-        let by_name = Csr::build(keys, &name_pairs);
-        let by_source = Csr::build(keys, &source_pairs);
-
-        Ok(Pool {
-            strings,
-            repos,
-            arches,
-            installable,
-            provides,
-            files,
-            rich,
-            by_name,
-            by_source,
-            source_names,
-            n_pkgs,
-        })
-    }
-
     /// Number of packages in all repositories.
     pub fn len(&self) -> usize {
-        self.n_pkgs as usize
+        self.pkgs.len()
     }
 
     /// Whether the pool has no packages.
     pub fn is_empty(&self) -> bool {
-        self.n_pkgs == 0
+        self.pkgs.is_empty()
     }
 
     /// All package ids, in repository order.
     pub fn packages(&self) -> impl Iterator<Item = PkgId> + '_ {
-        (0..self.n_pkgs).map(PkgId)
+        (0..self.pkgs.len() as u32).map(PkgId)
     }
 
     /// Number of repositories.
@@ -238,8 +167,7 @@ impl Pool {
     /// The packages of one repository.
     pub fn repo_packages(&self, repo: RepoId) -> impl Iterator<Item = PkgId> + '_ {
         let slot = &self.repos[repo.index()];
-        let n = slot.data.packages.len() as u32;
-        (slot.first_pkg..slot.first_pkg + n).map(PkgId)
+        (slot.first_pkg..slot.first_pkg + slot.len).map(PkgId)
     }
 
     /// The arches that may provide.
@@ -249,17 +177,17 @@ impl Pool {
 
     /// The text of a global string id.
     pub fn str(&self, id: NameId) -> &str {
-        self.strings.get(StrId(id.0))
+        self.strings.get(id)
     }
 
     /// The id of a string, if any repository uses it.
     pub fn lookup(&self, text: &str) -> Option<NameId> {
-        self.strings.lookup(text).map(|id| NameId(id.0))
+        self.strings.lookup(text)
     }
 
     /// Whether `pkg` may provide (a binary package of an accepted arch).
     pub fn is_installable(&self, pkg: PkgId) -> bool {
-        self.installable[pkg.index()]
+        self.pkgs[pkg.index()].flags & INSTALLABLE != 0
     }
 
     /// All packages (any arch, sources included) named `name`.
@@ -274,20 +202,68 @@ impl Pool {
 
     /// The name of the source package `pkg` was built from (its own name for a source).
     pub fn source_name_id(&self, pkg: PkgId) -> NameId {
-        self.source_names[pkg.index()]
+        NameId(self.pkgs[pkg.index()].source)
     }
 
     /// The repository of a package.
     pub fn repo_of(&self, pkg: PkgId) -> RepoId {
-        self.locate(pkg).0
-    }
-
-    /// The repository and local index of a package.
-    pub(crate) fn locate(&self, pkg: PkgId) -> (RepoId, usize) {
         let r = self
             .repos
             .partition_point(|slot| slot.first_pkg <= pkg.0)
             .saturating_sub(1);
-        (RepoId(r as u32), (pkg.0 - self.repos[r].first_pkg) as usize)
+        RepoId(r as u32)
+    }
+
+    /// Number of distinct dependencies: every [`DepId`] is below it.
+    pub fn dep_count(&self) -> usize {
+        self.deps.len()
+    }
+
+    /// The dependency occurrences of `pkg` of one kind (ids with the kind in the top bits).
+    pub(crate) fn dep_occurrences(&self, pkg: PkgId, kind: DepKind) -> &[u32] {
+        let p = pkg.index();
+        let all = &self.dep_occ[self.dep_start[p] as usize..self.dep_start[p + 1] as usize];
+        let k = kind.index() as u32;
+        let lo = all.partition_point(|o| o >> KIND_SHIFT < k);
+        let hi = all.partition_point(|o| o >> KIND_SHIFT <= k);
+        &all[lo..hi]
+    }
+
+    /// The file path ids of `pkg`.
+    pub(crate) fn file_ids(&self, pkg: PkgId) -> &[u32] {
+        let p = pkg.index();
+        &self.file_paths[self.file_start[p] as usize..self.file_start[p + 1] as usize]
+    }
+
+    /// Approximate heap bytes of the pool's tables.
+    pub fn heap_bytes(&self) -> usize {
+        fn csr<T>(c: &Csr<T>) -> usize {
+            4 * c.offsets.len() + std::mem::size_of::<T>() * c.entries.len()
+        }
+        self.strings.heap_bytes()
+            + std::mem::size_of::<PkgRow>() * self.pkgs.len()
+            + 4 * (self.dep_start.len() + self.dep_occ.len())
+            + std::mem::size_of::<DepRow>() * self.deps.len()
+            + 4 * (self.file_start.len() + self.file_paths.len())
+            + csr(&self.provides)
+            + csr(&self.files)
+            + csr(&self.by_name)
+            + csr(&self.by_source)
+    }
+
+    /// The parsed rich dependency whose text is `name`, if it is one.
+    pub(crate) fn rich_entry(&self, name: NameId) -> Option<&RichEntry> {
+        self.rich_table.get(name, &self.strings)
+    }
+
+    /// The parsed form of a stored rich dependency (`name` is its whole text, as in
+    /// [`DepRef::name_id`](crate::DepRef::name_id)); `None` for anything else.
+    pub fn rich_requirement(&self, name: NameId) -> Option<&Requirement> {
+        self.rich_entry(name).map(|entry| &entry.parsed)
+    }
+
+    /// The distinct dependency `dep`.
+    pub(crate) fn dep(&self, dep: DepId) -> &DepRow {
+        &self.deps[dep.index()]
     }
 }

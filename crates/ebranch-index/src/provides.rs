@@ -13,7 +13,7 @@ impl Pool {
     pub fn whatprovides_id(&self, name: NameId, flags: Flags, evr: NameId) -> Vec<PkgId> {
         let mut out = Vec::new();
         if !flags.is_versioned()
-            && let Some(rich) = self.rich.get(name)
+            && let Some(rich) = self.rich_entry(name)
         {
             self.eval_rich(&rich.node, &mut out);
         } else {
@@ -32,7 +32,7 @@ impl Pool {
         evr: NameId,
         keep: &dyn Fn(PkgId) -> bool,
     ) -> bool {
-        if !flags.is_versioned() && self.rich.get(name).is_some() {
+        if !flags.is_versioned() && self.rich_table.contains(name) {
             return self.whatprovides_id(name, flags, evr).into_iter().any(keep);
         }
         let evr = self.str(evr);
@@ -43,12 +43,6 @@ impl Pool {
             }
         });
         found
-    }
-
-    /// The parsed form of a stored rich dependency (`name` is its whole text, as in
-    /// [`DepRef::name_id`](crate::DepRef::name_id)); `None` for anything else.
-    pub fn rich_requirement(&self, name: NameId) -> Option<&Requirement> {
-        self.rich.get(name).map(|entry| &entry.parsed)
     }
 
     /// The providers of a dependency given as text or parsed (e.g. from the command line).
@@ -67,7 +61,7 @@ impl Pool {
             RichNode::Leaf { name, flags, evr } => {
                 if let Some(name) = name {
                     if !flags.is_versioned()
-                        && let Some(rich) = self.rich.get(*name)
+                        && let Some(rich) = self.rich_entry(*name)
                     {
                         self.eval_rich(&rich.node, out);
                     } else {
@@ -129,25 +123,25 @@ impl Pool {
         evr: &str,
         f: &mut dyn FnMut(PkgId),
     ) {
-        let text = self.str(name);
-        if text.starts_with('/') {
-            for &p in self.files.get(name) {
-                f(p);
-            }
+        // Only absolute paths are in the file index.
+        for &p in self.files.get(name) {
+            f(p);
         }
         let entries = self.provides.get(name);
         if !flags.is_versioned() || evr.is_empty() {
             for e in entries {
-                f(e.pkg);
+                f(PkgId(e.pkg));
             }
             return;
         }
         let want = EvrRef::parse(evr);
         for e in entries {
-            if !e.flags.is_versioned()
-                || ranges_overlap(e.flags, EvrRef::parse(self.str(e.evr)), flags, want)
+            let dep = &self.deps[e.dep as usize];
+            let have = Flags::from_bits(dep.flags as u8);
+            if !have.is_versioned()
+                || ranges_overlap(have, EvrRef::parse(self.str(NameId(dep.evr))), flags, want)
             {
-                f(e.pkg);
+                f(PkgId(e.pkg));
             }
         }
     }

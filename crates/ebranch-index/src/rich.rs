@@ -1,12 +1,12 @@
-//! Rich (boolean) dependencies of the pool, parsed once at build time.
+//! Rich (boolean) dependencies of the pool: checked when a pool is built, parsed for
+//! evaluation once each, on first use.
 
-use ebranch_repodata::{DepKind, StrId, StringTable};
+use std::sync::OnceLock;
+
 use ebranch_rpm::{Dep, Flags, Requirement, parse_rich};
-use rustc_hash::FxHashMap;
 
-use crate::error::IndexError;
 use crate::ids::NameId;
-use crate::pool::RepoSlot;
+use crate::strings::Strings;
 
 /// A rich dependency as a tree over pool ids, ready to be evaluated.
 #[derive(Clone, Debug)]
@@ -83,83 +83,68 @@ pub(crate) struct RichEntry {
     pub(crate) node: RichNode,
 }
 
-/// Every rich dependency string used by any package, parsed.
+impl RichEntry {
+    fn new(parsed: Requirement, strings: &Strings) -> RichEntry {
+        let node = RichNode::from_requirement(&parsed, &mut |name| strings.lookup(name));
+        RichEntry { parsed, node }
+    }
+}
+
+/// Every rich dependency used by any package: the sorted ids of their texts, each parsed
+/// on first use (a pool read from an image parses only what a question touches).
+///
+/// Names inside a rich dependency resolve to pool ids by lookup: a name no repository
+/// interned has no providers, exactly as a leaf without an id.
 #[derive(Default)]
 pub struct RichTable {
-    entries: FxHashMap<NameId, RichEntry>,
+    pub(crate) ids: Vec<u32>,
+    entries: Vec<OnceLock<Option<RichEntry>>>,
 }
 
 impl RichTable {
-    /// Parses every distinct rich dependency of every package of every repository.
-    ///
-    /// Package names, provides, paths and EVRs never start with `(`, so every string of a
-    /// repository that does is the text of a rich dependency: the string tables are
-    /// scanned rather than every dependency. Only when one fails to parse are the
-    /// dependencies searched, to name the package in the error.
-    pub(crate) fn build(
-        strings: &mut StringTable,
-        repos: &[RepoSlot],
-    ) -> Result<RichTable, IndexError> {
-        let mut entries = FxHashMap::default();
-        for slot in repos {
-            let data = &slot.data;
-            for local in 0..data.strings.len() {
-                let local = StrId(local as u32);
-                let text = data.strings.get(local);
-                if !text.starts_with('(') {
-                    continue;
-                }
-                let global = slot.remap[local.0 as usize];
-                if entries.contains_key(&global) {
-                    continue;
-                }
-                let parsed = match parse_rich(text) {
-                    Ok(parsed) => parsed,
-                    Err(source) => match user_of(data, local) {
-                        Some(package) => {
-                            return Err(IndexError::BadDependency {
-                                repo: slot.label.clone(),
-                                package,
-                                dep: text.to_owned(),
-                                source: Box::new(source),
-                            });
-                        }
-                        // Not used as a dependency name after all: nothing to evaluate.
-                        None => continue,
-                    },
-                };
-                let node = RichNode::from_requirement(&parsed, &mut |name| {
-                    Some(NameId(strings.intern(name).0))
-                });
-                entries.insert(global, RichEntry { parsed, node });
-            }
-        }
-        Ok(RichTable { entries })
+    /// The table of already parsed rich dependencies (`(text id, parsed)`, any order).
+    pub(crate) fn new(strings: &Strings, mut parsed: Vec<(u32, Requirement)>) -> RichTable {
+        parsed.sort_unstable_by_key(|(id, _)| *id);
+        let ids = parsed.iter().map(|(id, _)| *id).collect();
+        let entries = parsed
+            .into_iter()
+            .map(|(_, req)| OnceLock::from(Some(RichEntry::new(req, strings))))
+            .collect();
+        RichTable { ids, entries }
     }
 
-    /// The parsed rich dependency whose text is `name`, if it is one.
-    pub(crate) fn get(&self, name: NameId) -> Option<&RichEntry> {
-        self.entries.get(&name)
+    /// The table of a pool image: the ids only, parsed on demand.
+    pub(crate) fn unparsed(ids: Vec<u32>) -> RichTable {
+        let entries = ids.iter().map(|_| OnceLock::new()).collect();
+        RichTable { ids, entries }
+    }
+
+    /// The parsed rich dependency whose text is `name`, if it is one. A text that does not
+    /// parse (possible only in a damaged image that passed its checksum) counts as no rich
+    /// dependency.
+    pub(crate) fn get(&self, name: NameId, strings: &Strings) -> Option<&RichEntry> {
+        let i = self.ids.binary_search(&name.0).ok()?;
+        self.entries[i]
+            .get_or_init(|| {
+                parse_rich(strings.get(name))
+                    .ok()
+                    .map(|req| RichEntry::new(req, strings))
+            })
+            .as_ref()
+    }
+
+    /// Whether `name` is the text of a rich dependency (without parsing it).
+    pub(crate) fn contains(&self, name: NameId) -> bool {
+        self.ids.binary_search(&name.0).is_ok()
     }
 
     /// Number of distinct rich dependencies.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.ids.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.ids.is_empty()
     }
-}
-
-/// The first package with an unversioned dependency named `name`, as `name-evr.arch`.
-fn user_of(data: &ebranch_repodata::RepoData, name: StrId) -> Option<String> {
-    (0..data.packages.len()).find_map(|local| {
-        DepKind::ALL
-            .iter()
-            .flat_map(|kind| data.deps(local, *kind))
-            .any(|dep| dep.name == name && dep.flags == 0)
-            .then(|| data.nevra(local))
-    })
 }

@@ -11,14 +11,13 @@ impl Pool {
     /// must be provided count (`and`, `or`, `with`, and the branches of `if`/`unless`);
     /// conditions and `without` exclusions do not. Sorted.
     pub fn whatrequires(&self, dep: &Dep) -> Vec<PkgId> {
-        let Some(_) = self.lookup(&dep.name) else {
-            return Vec::new();
-        };
+        // No early exit when no string is `dep.name`: names met only inside rich
+        // dependencies are not interned on their own.
         let mut out = Vec::new();
         for p in self.packages() {
             let pkg = self.package(p);
             let hit = pkg.requires().any(|r| {
-                if let Some(rich) = r.is_rich().then(|| self.rich.get(r.name_id())).flatten() {
+                if let Some(rich) = r.is_rich().then(|| self.rich_entry(r.name_id())).flatten() {
                     requirement_mentions(&rich.parsed, dep)
                 } else {
                     r.name() == dep.name && overlaps(r.flags(), r.evr(), dep)

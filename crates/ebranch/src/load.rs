@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use ebranch_fetch::{FetchOptions, FetchedRepo, Fetcher, RepoRole, ResolvedRepo};
-use ebranch_index::{ArchSet, Pool, RepoId, RepoInput};
-use ebranch_repodata::{DepKind, ReadOptions, RepoData, load_repo};
+use ebranch_index::{ArchSet, Pool, PoolKey, RepoId, RepoInput, evict_images, touch_image};
+use ebranch_repodata::{DepKind, ReadOptions, RepoData, Repomd, load_repo};
 
 use crate::cli::GlobalArgs;
 use crate::progress::FetchProgress;
@@ -102,9 +102,7 @@ pub fn load_resolved(repos: &[ResolvedRepo], global: &GlobalArgs) -> Result<Load
         };
         ids.push(RepoId(index as u32));
     }
-    let mut datas = read_all(&unique, global)?;
-    crate::timings::phase("repositories read");
-    let mut pool = build(&unique, &mut datas, global)?;
+    let mut pool = pool_of(&unique, global)?;
 
     // Filelists are fetched only when a file dependency is not answered from primary.
     let lacking: Vec<usize> = (0..unique.len())
@@ -116,24 +114,70 @@ pub fn load_resolved(repos: &[ResolvedRepo], global: &GlobalArgs) -> Result<Load
         }
         progress.finish();
         drop(pool);
-        datas = read_all(&unique, global)?;
-        pool = build(&unique, &mut datas, global)?;
+        pool = pool_of(&unique, global)?;
     }
     crate::timings::phase("pool built");
     let dirs = unique.into_iter().map(|f| f.dir).collect();
     Ok(Loaded { pool, ids, dirs })
 }
 
-fn build(repos: &[FetchedRepo], datas: &mut Vec<RepoData>, global: &GlobalArgs) -> Result<Pool> {
-    let inputs = repos
-        .iter()
-        .zip(datas.drain(..))
-        .map(|(f, data)| RepoInput {
-            label: label(f),
-            data,
-        })
+/// How many pool images the index cache keeps (the most recently used).
+const POOL_IMAGES_KEPT: usize = 4;
+
+/// The pool of `repos`: read from its image in the index cache when one was made for the
+/// same repository metadata, options and arches; otherwise built from each repository's
+/// parsed data (itself cached) and written as an image for the next run.
+fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs) -> Result<Pool> {
+    let labels: Vec<String> = repos.iter().map(label).collect();
+    let arches = arch_set(global);
+    let image = match index_cache_dir(global) {
+        Some(dir) => {
+            let mut checksums = Vec::with_capacity(repos.len());
+            for f in repos {
+                checksums.push(Repomd::read(&f.dir)?.sha256);
+            }
+            let key = PoolKey::new(
+                checksums
+                    .iter()
+                    .zip(repos)
+                    .map(|(c, f)| (c.as_str(), read_options(f).fingerprint())),
+                &arches,
+            );
+            let path = dir.join(key.file_name());
+            if let Ok(pool) = Pool::read_image(&path, &key, labels.clone(), arches.clone()) {
+                touch_image(&path);
+                crate::timings::phase("pool image read");
+                return Ok(pool);
+            }
+            Some((dir, key, path))
+        }
+        None => None,
+    };
+    let datas = read_all(repos, global)?;
+    crate::timings::phase("repositories read");
+    let inputs = labels
+        .into_iter()
+        .zip(datas)
+        .map(|(label, data)| RepoInput { label, data })
         .collect();
-    Ok(Pool::new(inputs, arch_set(global))?)
+    let pool = Pool::new(inputs, arches)?;
+    if let Some((dir, key, path)) = image {
+        // A cache that cannot be written costs the next run time, not this one its answer.
+        if std::fs::create_dir_all(&dir).is_ok() && pool.write_image(&key, &path).is_ok() {
+            evict_images(&dir, POOL_IMAGES_KEPT);
+        }
+        crate::timings::phase("pool image written");
+    }
+    Ok(pool)
+}
+
+/// What is read of a repository: local directories whatever they have; fetched ones what
+/// is on disk.
+fn read_options(f: &FetchedRepo) -> ReadOptions {
+    ReadOptions {
+        filelists: matches!(f.repo.source, ebranch_fetch::RepoSource::Local(_))
+            || f.filelists.is_some(),
+    }
 }
 
 /// How a repository is named in messages: its path, or its id and source for fetched ones.
@@ -151,11 +195,7 @@ fn read_all(repos: &[FetchedRepo], global: &GlobalArgs) -> Result<Vec<RepoData>>
             .iter()
             .map(|f| {
                 let cache = cache.as_deref();
-                let options = ReadOptions {
-                    // Local directories: whatever they have; fetched ones: what is on disk.
-                    filelists: matches!(f.repo.source, ebranch_fetch::RepoSource::Local(_))
-                        || f.filelists.is_some(),
-                };
+                let options = read_options(f);
                 scope.spawn(move || read_one(&f.dir, cache, &options))
             })
             .collect();
@@ -174,13 +214,11 @@ fn read_one(dir: &Path, cache: Option<&Path>, options: &ReadOptions) -> Result<R
 
 /// Whether some requirement on a path has no provider (so filelists could help).
 fn has_unresolved_file_dep(pool: &Pool) -> bool {
-    let mut checked = rustc_hash::FxHashSet::default();
+    let mut checked = vec![false; pool.dep_count()];
     for p in pool.packages() {
         for dep in pool.package(p).deps(DepKind::Requires) {
-            if dep.name().starts_with('/')
-                && checked.insert(dep.name_id())
-                && dep.providers().is_empty()
-            {
+            let seen = std::mem::replace(&mut checked[dep.id().index()], true);
+            if !seen && dep.name().starts_with('/') && dep.providers().is_empty() {
                 return true;
             }
         }

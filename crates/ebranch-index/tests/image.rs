@@ -1,0 +1,209 @@
+//! Pool images: a pool read back from its image answers exactly like the pool it was
+//! written from, and a damaged, truncated, stale or foreign image is refused, never
+//! trusted and never a panic.
+
+use std::path::{Path, PathBuf};
+
+use ebranch_index::{ArchSet, Pool, PoolKey, RepoInput};
+use ebranch_repodata::fasthash::FastHasher;
+use ebranch_repodata::{CacheInvalid, DepKind, ReadOptions, read_repo};
+
+fn data(rel: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data")).join(rel)
+}
+
+const RHEL_SERVER_BIN: &str = "whatpkgs-rhel73beta-fedora25/RHEL-7/7.3-Beta/Server/x86_64/os";
+const RHEL_SERVER_SRC: &str = "whatpkgs-rhel73beta-fedora25/RHEL-7/7.3-Beta/Server/source/tree";
+const F25_SRC: &str =
+    "whatpkgs-rhel73beta-fedora25/fedora/linux/development/25/gencore-override/source/tree";
+const APPSTREAM: &str = "cs9-osbuild-testrepos/appstream-2025-01";
+
+fn arches() -> ArchSet {
+    ArchSet::for_basearches(["x86_64", "i686"])
+}
+
+fn labels(dirs: &[&str]) -> Vec<String> {
+    dirs.iter().map(|d| d.to_string()).collect()
+}
+
+fn build(dirs: &[&str]) -> Pool {
+    let inputs = dirs
+        .iter()
+        .map(|d| RepoInput {
+            label: d.to_string(),
+            data: read_repo(&data(d), &ReadOptions::default()).unwrap(),
+        })
+        .collect();
+    Pool::new(inputs, arches()).unwrap()
+}
+
+fn key(n: usize) -> PoolKey {
+    let sums: Vec<String> = (0..n).map(|i| format!("{i:064x}")).collect();
+    PoolKey::new(sums.iter().map(|s| (s.as_str(), 1)), &arches())
+}
+
+/// Everything a question can ask of a pool, as text: every package's fields, files and
+/// dependencies of every kind with their providers, and lookups by name and source.
+fn describe(pool: &Pool) -> String {
+    let mut out = String::new();
+    for p in pool.packages() {
+        let pkg = pool.package(p);
+        out.push_str(&format!(
+            "{} {} {} {} {} {:?} {}\n",
+            pkg.nevra(),
+            pkg.source_name(),
+            pkg.sourcerpm(),
+            pkg.location(),
+            pool.repo_label(pkg.repo()),
+            pkg.is_source(),
+            pool.is_installable(p),
+        ));
+        for kind in DepKind::ALL {
+            for d in pkg.deps(kind) {
+                let providers: Vec<u32> = d.providers().iter().map(|q| q.0).collect();
+                out.push_str(&format!(
+                    "  {} {d} pre={} rich={} {:?}\n",
+                    kind.name(),
+                    d.is_pre(),
+                    d.is_rich(),
+                    providers
+                ));
+            }
+        }
+        for f in pkg.files() {
+            out.push_str(&format!("  file {f}\n"));
+        }
+        out.push_str(&format!(
+            "  named {:?} built {:?}\n",
+            pool.packages_named(pkg.name()),
+            pool.binaries_of_source(pkg.source_name())
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_pool_read_from_its_image_answers_like_the_built_pool() {
+    let mut all = String::new();
+    for dirs in [&[RHEL_SERVER_BIN, RHEL_SERVER_SRC][..], &[APPSTREAM][..]] {
+        let built = build(dirs);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pool.idx");
+        let key = key(dirs.len());
+        built.write_image(&key, &path).unwrap();
+        let read = Pool::read_image(&path, &key, labels(dirs), arches()).unwrap();
+        assert_eq!(read.len(), built.len());
+        assert_eq!(read.dep_count(), built.dep_count());
+        let (a, b) = (describe(&built), describe(&read));
+        assert!(a == b, "{dirs:?}: image differs from the built pool");
+        all.push_str(&a);
+        for text in ["bash", "/bin/sh", "glibc", "no-such-name"] {
+            assert_eq!(read.lookup(text), built.lookup(text), "{text}");
+        }
+    }
+    assert!(all.contains(" file /"), "the data has files");
+    assert!(all.contains("rich=true"), "the data has rich dependencies");
+}
+
+fn written_image() -> (tempfile::TempDir, PathBuf, Vec<u8>) {
+    let pool = build(&[F25_SRC]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pool.idx");
+    pool.write_image(&key(1), &path).unwrap();
+    let bytes = std::fs::read(&path).unwrap();
+    (dir, path, bytes)
+}
+
+fn read(path: &Path) -> Result<Pool, CacheInvalid> {
+    Pool::read_image(path, &key(1), labels(&[F25_SRC]), arches())
+}
+
+/// Rewrites the header checksum so that only structural checks can catch the damage.
+fn reseal(bytes: &mut [u8]) {
+    let mut h = FastHasher::new();
+    h.update(&bytes[20..]);
+    bytes[12..20].copy_from_slice(&h.finish().to_le_bytes());
+}
+
+#[test]
+fn stale_foreign_and_missing_images_are_refused() {
+    let (dir, path, bytes) = written_image();
+    assert!(read(&path).is_ok());
+    let other_key = key(2);
+    assert_eq!(
+        Pool::read_image(&path, &other_key, labels(&[F25_SRC, F25_SRC]), arches()).err(),
+        Some(CacheInvalid::StaleKey)
+    );
+    assert_eq!(
+        read(&dir.path().join("none.idx")).err(),
+        Some(CacheInvalid::Missing)
+    );
+    let mut b = bytes.clone();
+    b[20] ^= 1;
+    reseal(&mut b);
+    std::fs::write(&path, &b).unwrap();
+    assert_eq!(read(&path).err(), Some(CacheInvalid::OtherBuild));
+    let mut b = bytes.clone();
+    b[8] = 9;
+    std::fs::write(&path, &b).unwrap();
+    assert_eq!(read(&path).err(), Some(CacheInvalid::Version(9)));
+    std::fs::write(&path, b"EBRCACHE and more").unwrap();
+    assert_eq!(read(&path).err(), Some(CacheInvalid::BadMagic));
+}
+
+#[test]
+fn every_truncation_and_bit_flip_is_refused() {
+    let (_dir, path, bytes) = written_image();
+    let step = (bytes.len() / 500).max(1);
+    for len in (0..bytes.len())
+        .step_by(step)
+        .chain(bytes.len() - 64..bytes.len())
+    {
+        std::fs::write(&path, &bytes[..len]).unwrap();
+        assert!(read(&path).is_err(), "truncated to {len}");
+    }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    std::fs::write(&path, &longer).unwrap();
+    assert_eq!(read(&path).err(), Some(CacheInvalid::Truncated));
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for _ in 0..800 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let at = (seed % bytes.len() as u64) as usize;
+        let mut b = bytes.clone();
+        b[at] ^= 1 << ((seed >> 40) % 8);
+        std::fs::write(&path, &b).unwrap();
+        assert!(read(&path).is_err(), "flip at {at}");
+    }
+}
+
+/// Damage that keeps a valid checksum must be caught by the structural checks or leave a
+/// pool that answers every question without panicking.
+#[test]
+fn resealed_damage_is_caught_or_harmless() {
+    let (_dir, path, bytes) = written_image();
+    let mut refused = 0;
+    let mut tried = 0;
+    // A spread of bytes over the sections after the key, three ways each.
+    for at in (60..bytes.len()).step_by(bytes.len() / 600 + 1) {
+        for mask in [0x01u8, 0x80, 0xFF] {
+            let mut b = bytes.clone();
+            b[at] ^= mask;
+            reseal(&mut b);
+            std::fs::write(&path, &b).unwrap();
+            tried += 1;
+            match read(&path) {
+                Ok(pool) => {
+                    let _ = describe(&pool);
+                    for name in ["bash", "(a or b)", "/bin/sh"] {
+                        let _ = pool.lookup(name);
+                    }
+                }
+                Err(_) => refused += 1,
+            }
+        }
+    }
+    assert!(refused * 2 > tried, "{refused} of {tried} refused");
+}
