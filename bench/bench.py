@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Runs ebranch and libsolv (../shared/tools/solv_oracle.py) on the same data in one run and
-prints wall time, peak memory and their ratios.
+prints wall time, CPU time, peak memory and their ratios to libsolv, then the targets of
+issue 12 as met or missed.
 
   bench/bench.py [--runs N] [--ebranch PATH] [repoclosure] [closure] [gap]
 
-Wall time and peak RSS come from os.wait4 of each child process (median of N runs).
-`cold` runs ebranch with an empty index cache; `warm` with the cache it left behind.
+Wall time, CPU time (user + system) and peak RSS come from os.wait4 of each child process
+(median of N runs). On a busy machine wall times stretch; the ratio of CPU times measured in
+the same run stays close to the idle machine's wall ratio. `cold` runs ebranch with an empty
+index cache; `warm` with the cache (parsed repositories and the pool image) it left behind.
 Build first: cargo build --release.
 """
 import argparse
@@ -23,7 +26,7 @@ ORACLE = os.path.join(ROOT, "..", "shared", "tools", "solv_oracle.py")
 
 
 def measure(argv):
-    """(wall seconds, peak RSS MiB, exit code) of one run, output discarded."""
+    """(wall seconds, cpu seconds, peak RSS MiB) of one run, output discarded."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -32,18 +35,16 @@ def measure(argv):
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):
         sys.exit("command failed (%d): %s\n%s" % (code, " ".join(argv), err))
-    return wall, usage.ru_maxrss / 1024.0, code
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
 
 
 def median_of(runs, make_argv, before=None):
-    walls, mems = [], []
+    samples = []
     for _ in range(runs):
         if before:
             before()
-        wall, mem, _ = measure(make_argv())
-        walls.append(wall)
-        mems.append(mem)
-    return statistics.median(walls), statistics.median(mems)
+        samples.append(measure(make_argv()))
+    return tuple(statistics.median(s[i] for s in samples) for i in range(3))
 
 
 def bench_repoclosure(ebranch, runs):
@@ -74,22 +75,24 @@ def debian_universe_flags():
     return (os.path.join(d, "sid-bin"), os.path.join(d, "sid-src"), os.path.join(d, "bookworm-bin"))
 
 
-def bench_closure(ebranch, runs, root="meson"):
+def bench_closure(ebranch, runs, roots=("meson", "drgn", "b4")):
     ref_bin, ref_src, target = debian_universe_flags()
     cache = tempfile.mkdtemp(prefix="ebranch-bench-")
 
-    def ours():
-        return [ebranch, "missing", root, "--ref-repo", ref_bin, "--ref-repo", ref_src,
-                "--target-repo", target, "--format", "tsv", "--arch", "x86_64",
-                "--cache-dir", cache]
+    def ours(root):
+        return lambda: [ebranch, "missing", root, "--ref-repo", ref_bin, "--ref-repo", ref_src,
+                        "--target-repo", target, "--format", "tsv", "--arch", "x86_64",
+                        "--cache-dir", cache]
 
-    rows = [("libsolv (solv_oracle.py closure)",) + median_of(runs, lambda: [
+    rows = [("libsolv (closure %s)" % roots[0],) + median_of(runs, lambda: [
         "/usr/bin/python3", ORACLE, "closure", "--ref-bin", ref_bin, "--ref-src", ref_src,
-        "--target", target, root])]
-    measure(ours())  # warm the cache
-    rows.append(("ebranch missing, warm cache",) + median_of(runs, ours))
+        "--target", target, roots[0]])]
+    rows.append(("ebranch missing %s, cold" % roots[0],) + median_of(1, ours(roots[0])))
+    for root in roots:
+        rows.append(("ebranch missing %s, warm" % root,) + median_of(runs, ours(root)))
     shutil.rmtree(cache, ignore_errors=True)
-    return "one-root closure (%s): sid (reference) to bookworm (target), install deps followed" % root, rows
+    return ("one-root closure: sid (reference) to bookworm (target), install deps followed",
+            rows)
 
 
 def bench_gap(ebranch, runs):
@@ -111,11 +114,42 @@ def bench_gap(ebranch, runs):
 
 
 def report(title, rows):
-    base_wall, base_mem = rows[0][1], rows[0][2]
+    base_wall, base_cpu, base_mem = rows[0][1], rows[0][2], rows[0][3]
     print(title)
-    print("  %-36s %9s %10s %11s %11s" % ("", "wall (s)", "peak MiB", "wall ratio", "mem ratio"))
-    for name, wall, mem in rows:
-        print("  %-36s %9.3f %10.1f %10.3fx %10.2fx" % (name, wall, mem, wall / base_wall, mem / base_mem))
+    print("  %-36s %8s %8s %9s %10s %9s %9s" % (
+        "", "wall (s)", "cpu (s)", "peak MiB", "wall ratio", "cpu ratio", "mem ratio"))
+    for name, wall, cpu, mem in rows:
+        print("  %-36s %8.3f %8.3f %9.1f %9.3fx %8.3fx %8.2fx" % (
+            name, wall, cpu, mem, wall / base_wall, cpu / base_cpu, mem / base_mem))
+
+
+# Issue 12's targets: (benchmark, row name prefix, what is compared, limit).
+TARGETS = [
+    ("repoclosure", "ebranch repoclosure, warm", "wall ratio", 0.03),
+    ("repoclosure", "ebranch repoclosure, cold", "wall ratio", 0.2),
+    ("repoclosure", "ebranch repoclosure, cold", "mem ratio", 1.0),
+    ("repoclosure", "ebranch repoclosure, warm", "mem ratio", 1.0),
+    ("closure", "ebranch missing meson, warm", "wall s", 0.06),
+    ("closure", "ebranch missing drgn, warm", "wall s", 0.06),
+    ("closure", "ebranch missing b4, warm", "wall s", 0.06),
+    ("gap", "ebranch gap", "wall s", 0.2),
+]
+
+
+def check_targets(results):
+    print("targets (wall figures stretch on a busy machine; see the cpu ratios)")
+    for bench, prefix, what, limit in TARGETS:
+        if bench not in results:
+            continue
+        rows = results[bench]
+        base = rows[0]
+        for name, wall, cpu, mem in rows[1:]:
+            if not name.startswith(prefix):
+                continue
+            value = {"wall ratio": wall / base[1], "mem ratio": mem / base[3], "wall s": wall}[what]
+            cpu_note = " (cpu ratio %.3f)" % (cpu / base[2]) if what == "wall ratio" else ""
+            print("  %-30s %-10s %8.3f <= %-5g %s%s" % (
+                name, what, value, limit, "met" if value <= limit else "MISSED", cpu_note))
 
 
 def main():
@@ -127,9 +161,13 @@ def main():
     if not os.path.exists(args.ebranch):
         sys.exit("build first: cargo build --release (looked for %s)" % args.ebranch)
     benches = {"repoclosure": bench_repoclosure, "closure": bench_closure, "gap": bench_gap}
+    results = {}
     for name in args.which:
-        report(*benches[name](args.ebranch, args.runs))
+        title, rows = benches[name](args.ebranch, args.runs)
+        report(title, rows)
+        results[name] = rows
         print()
+    check_targets(results)
 
 
 if __name__ == "__main__":

@@ -44,10 +44,17 @@ fn check_part(
     keep: &(dyn Fn(PkgId) -> bool + Sync),
 ) -> Vec<Unresolved> {
     let mut rows = Vec::new();
+    // Per distinct dependency: 0 not asked yet, 1 provided, 2 unresolved.
+    let mut known = vec![0u8; pool.dep_count()];
     for &p in part {
         let pkg = pool.package(p);
         for dep in pkg.requires() {
-            if !pool.has_provider_id(dep.name_id(), dep.flags(), dep.evr_id(), keep) {
+            let state = &mut known[dep.id().index()];
+            if *state == 0 {
+                let found = pool.has_provider_id(dep.name_id(), dep.flags(), dep.evr_id(), keep);
+                *state = if found { 1 } else { 2 };
+            }
+            if *state == 2 {
                 rows.push(Unresolved {
                     package: pkg.nevra(),
                     dependency: dep.to_string(),
