@@ -9,7 +9,9 @@
 
 use ebranch_repodata::{DepKind, RepoData, StrId, StringTable};
 use ebranch_rpm::{Requirement, parse_rich};
-use rustc_hash::FxHashMap;
+use hashbrown::HashTable;
+use rustc_hash::{FxBuildHasher, FxHashMap};
+use std::hash::BuildHasher;
 
 use crate::arch::{ArchSet, is_source_arch};
 use crate::error::IndexError;
@@ -72,7 +74,8 @@ impl Pool {
         let mut b = Tables::default();
         let mut repos = Vec::with_capacity(inputs.len());
         let mut first = 0usize;
-        for (r, input) in inputs.iter().enumerate() {
+        // Each repository's parsed data is freed as soon as it is converted.
+        for (r, input) in inputs.into_iter().enumerate() {
             let data = &input.data;
             for local in 0..data.packages.len() {
                 let id = PkgId((first + local) as u32);
@@ -85,8 +88,8 @@ impl Pool {
                 len: data.packages.len() as u32,
             });
             first += data.packages.len();
+            names.remap[r] = Vec::new();
         }
-        drop(inputs);
         drop(names.remap);
         let rich = b.rich(&names.table, &repos)?;
         let (arena, offsets) = names.table.into_parts();
@@ -183,7 +186,8 @@ struct Tables {
     dep_start: Vec<u32>,
     dep_occ: Vec<u32>,
     deps: Vec<DepRow>,
-    dep_ids: FxHashMap<DepRow, u32>,
+    /// Ids of `deps`, hashed by their row.
+    dep_ids: HashTable<u32>,
     file_start: Vec<u32>,
     file_paths: Vec<u32>,
     provide_pairs: Vec<(u32, Provide)>,
@@ -195,7 +199,8 @@ struct Tables {
 impl Tables {
     /// The id of a distinct dependency, added if new.
     fn dep(&mut self, row: DepRow) -> Result<u32, IndexError> {
-        if let Some(&id) = self.dep_ids.get(&row) {
+        let hash = FxBuildHasher.hash_one(row);
+        if let Some(&id) = self.dep_ids.find(hash, |&id| self.deps[id as usize] == row) {
             return Ok(id);
         }
         let id = self.deps.len() as u32;
@@ -203,7 +208,9 @@ impl Tables {
             return Err(IndexError::TooLarge("distinct dependencies"));
         }
         self.deps.push(row);
-        self.dep_ids.insert(row, id);
+        let deps = &self.deps;
+        self.dep_ids
+            .insert_unique(hash, id, |&id| FxBuildHasher.hash_one(deps[id as usize]));
         Ok(id)
     }
 

@@ -56,6 +56,8 @@ pub fn read_repo_with(
         let mut input = XmlInput::open(&path)?;
         parse_filelists(&mut input, &mut out)?;
     }
+    // Parsing is over: ids are only read from now on.
+    out.strings.release_index();
     out.strings.shrink_to_fit();
     out.packages.shrink_to_fit();
     out.deps.shrink_to_fit();

@@ -246,6 +246,12 @@ impl StringTable {
         (self.arena, self.offsets)
     }
 
+    /// Drops the hash index (rebuilt by the next [`StringTable::lookup`] or
+    /// [`StringTable::intern`]): a table only read by id needs none.
+    pub fn release_index(&mut self) {
+        self.index = OnceLock::new();
+    }
+
     /// Releases spare capacity.
     pub fn shrink_to_fit(&mut self) {
         self.arena.shrink_to_fit();
