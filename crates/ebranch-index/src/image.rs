@@ -445,7 +445,8 @@ fn read_error(e: io::Error) -> CacheInvalid {
 
 impl Reader {
     fn open(path: &Path) -> Result<Reader, CacheInvalid> {
-        let mut file = match File::open(path) {
+        // Never a FIFO or a device in place of the image: they would hang the run.
+        let mut file = match ebranch_fs::open_regular(path) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(CacheInvalid::Missing),
             Err(e) => return Err(CacheInvalid::Unreadable(e.to_string())),
@@ -597,7 +598,7 @@ pub fn evict_images(dir: &Path, keep: usize) {
 
 /// Marks the image at `path` as just used (for [`evict_images`]); best effort.
 pub fn touch_image(path: &Path) {
-    if let Ok(file) = File::open(path) {
+    if let Ok(file) = ebranch_fs::open_regular(path) {
         let _ = file.set_modified(std::time::SystemTime::now());
     }
 }

@@ -162,7 +162,8 @@ fn a_closed_stdout_keeps_the_answers_exit_code() {
     assert_eq!(status.code(), Some(0), "nothing found stays 0");
 }
 
-/// The index cache files (`*.idx`) under `cache`.
+/// The index cache files (`*.idx`) under `cache`: each repository's and the pool images
+/// (`pool-*.idx`).
 fn index_files(cache: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(cache.join("index"))
         .unwrap()
@@ -173,14 +174,33 @@ fn index_files(cache: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The repositories' index cache files under `cache` (not the pool images).
+fn repo_index_files(cache: &Path) -> Vec<PathBuf> {
+    let is_image = |p: &PathBuf| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("pool-"))
+    };
+    index_files(cache)
+        .into_iter()
+        .filter(|p| !is_image(p))
+        .collect()
+}
+
 #[test]
 fn a_fifo_in_place_of_an_index_cache_file_does_not_hang() {
     let cache = tempfile::tempdir().unwrap();
     let first = missing_b4(cache.path(), &[]).output().unwrap();
     assert_eq!(first.status.code(), Some(1), "{}", stderr(&first));
-    let idx = index_files(cache.path()).remove(0);
-    std::fs::remove_file(&idx).unwrap();
-    mkfifo(&idx);
+    // Every cache file a run reads, the repositories' and the pool image, becomes a FIFO.
+    let files = index_files(cache.path());
+    assert!(
+        files.len() >= 2,
+        "a repository index and a pool image: {files:?}"
+    );
+    for idx in &files {
+        std::fs::remove_file(idx).unwrap();
+        mkfifo(idx);
+    }
     let mut child = missing_b4(cache.path(), &[])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -188,8 +208,10 @@ fn a_fifo_in_place_of_an_index_cache_file_does_not_hang() {
         .unwrap();
     let code = wait_at_most(&mut child, Duration::from_secs(120), "a run over a FIFO");
     assert_eq!(code, Some(1));
-    // The cache file was rebuilt in its place.
-    assert!(std::fs::symlink_metadata(&idx).unwrap().is_file());
+    // Each cache file was rebuilt in its place.
+    for idx in &files {
+        assert!(std::fs::symlink_metadata(idx).unwrap().is_file(), "{idx:?}");
+    }
 }
 
 /// Hidden files (temporary files) in the index cache, with their sizes.
@@ -249,7 +271,7 @@ fn a_writer_killed_while_writing_the_index_cache_leaves_nothing_behind() {
             [],
             "the dead writer's temporary file is still there"
         );
-        assert_eq!(index_files(cache.path()).len(), 1);
+        assert_eq!(repo_index_files(cache.path()).len(), 1);
         return;
     }
     panic!("the cache write was never caught in progress");
