@@ -1,53 +1,80 @@
-//! Elementary cycles of a small graph, bounded: Johnson's algorithm without recursion.
+//! Elementary cycles of a graph, bounded: Johnson's algorithm without recursion.
+//!
+//! Johnson's search lists the cycles through the smallest node `s` of a strongly connected
+//! component of the subgraph of nodes `≥ s`, then moves on to the smallest node of a
+//! non-trivial component of what is left. Each such step costs O(V + E) and yields at least
+//! one cycle, and consecutive cycles are O(V + E) apart, so the whole search costs
+//! O((V + E) · (cycles listed + 1)): bounding the cycles listed bounds the work. A second
+//! bound caps the memory the list takes: the total number of nodes over all listed cycles.
 
-/// Elementary cycles of the graph `adj` (node → sorted successors), at most `limit` of them.
+/// At most this many nodes, summed over all listed cycles of one search (about 8 bytes
+/// each while searching, plus a name each once rendered), whatever the count limit.
+pub(crate) const MAX_LISTED_NODES: usize = 1 << 20;
+
+use crate::scc::strongly_connected;
+
+/// What a bounded cycle search found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct CycleList {
+    /// The cycles, each in edge order starting at its smallest node.
+    pub cycles: Vec<Vec<usize>>,
+    /// Whether more cycles exist than were listed.
+    pub truncated: bool,
+    /// Edge visits and node resets done, for tests of the work bound.
+    pub work: u64,
+}
+
+/// Elementary cycles of the graph `adj` (node → sorted successors), at most `limit` of them
+/// and at most [`MAX_LISTED_NODES`] nodes in all.
 ///
 /// Each cycle lists nodes in edge order starting at its smallest node; self-loops are cycles
-/// of one node. The boolean tells whether more cycles exist than were returned. Work is
-/// O((V + E) · (limit + 1)) per start node, so a bound keeps huge groups cheap.
-pub(crate) fn elementary_cycles(adj: &[Vec<usize>], limit: usize) -> (Vec<Vec<usize>>, bool) {
+/// of one node. `truncated` tells whether more cycles exist than were returned.
+pub(crate) fn elementary_cycles(adj: &[Vec<usize>], limit: usize) -> CycleList {
+    bounded_cycles(adj, limit, MAX_LISTED_NODES)
+}
+
+fn bounded_cycles(adj: &[Vec<usize>], limit: usize, max_nodes: usize) -> CycleList {
     let n = adj.len();
-    let mut rev = vec![Vec::new(); n];
-    for (v, succ) in adj.iter().enumerate() {
-        for &w in succ {
-            rev[w].push(v);
-        }
-    }
-    let mut out = Vec::new();
     let mut search = Search::new(n);
-    for s in 0..n {
-        let in_comp = component_of(adj, &rev, s);
-        if search.circuits_from(s, adj, &in_comp, limit, &mut out) {
-            return (out, true);
+    let mut list = CycleList::default();
+    let mut budget = Budget {
+        count: limit,
+        nodes: max_nodes,
+    };
+    let mut from = 0;
+    while let Some((s, in_comp)) = next_start(adj, from, &mut list.work) {
+        if search.circuits_from(s, adj, &in_comp, &mut budget, &mut list) {
+            list.truncated = true;
+            break;
         }
+        from = s + 1;
     }
-    (out, false)
+    list
 }
 
-/// Nodes ≥ `s` that are on a cycle through `s` within the subgraph of nodes ≥ `s`.
-fn component_of(adj: &[Vec<usize>], rev: &[Vec<usize>], s: usize) -> Vec<bool> {
-    let forward = reach(adj, s);
-    let backward = reach(rev, s);
-    forward
+/// What may still be listed.
+struct Budget {
+    count: usize,
+    nodes: usize,
+}
+
+/// The smallest node `s ≥ from` on a cycle of the subgraph of nodes `≥ from`, with the
+/// members of its strongly connected component there.
+fn next_start(adj: &[Vec<usize>], from: usize, work: &mut u64) -> Option<(usize, Vec<bool>)> {
+    let n = adj.len();
+    let edges = (from..n).flat_map(|v| adj[v].iter().filter(|&&w| w >= from).map(move |&w| (v, w)));
+    let components = strongly_connected(n, edges);
+    *work += (n + adj.iter().map(Vec::len).sum::<usize>()) as u64;
+    let on_cycle = |c: &Vec<usize>| c.len() > 1 || adj[c[0]].contains(&c[0]);
+    let comp = components
         .iter()
-        .zip(&backward)
-        .map(|(&f, &b)| f && b)
-        .collect()
-}
-
-fn reach(adj: &[Vec<usize>], s: usize) -> Vec<bool> {
-    let mut seen = vec![false; adj.len()];
-    seen[s] = true;
-    let mut stack = vec![s];
-    while let Some(v) = stack.pop() {
-        for &w in &adj[v] {
-            if w >= s && !seen[w] {
-                seen[w] = true;
-                stack.push(w);
-            }
-        }
+        .filter(|c| c[0] >= from && on_cycle(c))
+        .min_by_key(|c| c[0])?;
+    let mut in_comp = vec![false; n];
+    for &v in comp {
+        in_comp[v] = true;
     }
-    seen
+    Some((comp[0], in_comp))
 }
 
 /// Johnson's blocked sets, reused across start nodes.
@@ -70,14 +97,15 @@ impl Search {
         }
     }
 
-    /// Appends the cycles through `s` (inside `in_comp`); true when the limit was exceeded.
+    /// Appends the cycles through `s` (inside `in_comp`) to `list`; true when the budget ran
+    /// out before every cycle was listed.
     fn circuits_from(
         &mut self,
         s: usize,
         adj: &[Vec<usize>],
         in_comp: &[bool],
-        limit: usize,
-        out: &mut Vec<Vec<usize>>,
+        budget: &mut Budget,
+        list: &mut CycleList,
     ) -> bool {
         for (v, inside) in in_comp.iter().enumerate() {
             if *inside {
@@ -85,6 +113,7 @@ impl Search {
                 self.b[v].clear();
             }
         }
+        list.work += in_comp.len() as u64;
         let mut path = vec![s];
         self.blocked[s] = true;
         let mut frames = vec![Frame {
@@ -96,14 +125,17 @@ impl Search {
             let v = top.node;
             if let Some(&w) = adj[v].get(top.next) {
                 top.next += 1;
+                list.work += 1;
                 if !in_comp[w] {
                     continue;
                 }
                 if w == s {
-                    if out.len() == limit {
+                    if budget.count == 0 || path.len() > budget.nodes {
                         return true;
                     }
-                    out.push(path.clone());
+                    budget.count -= 1;
+                    budget.nodes -= path.len();
+                    list.cycles.push(path.clone());
                     top.found = true;
                 } else if !self.blocked[w] {
                     path.push(w);
@@ -119,9 +151,10 @@ impl Search {
             let found = top.found;
             frames.pop();
             if found {
-                self.unblock(v);
+                list.work += self.unblock(v);
             } else {
                 for &w in adj[v].iter().filter(|&&w| in_comp[w]) {
+                    list.work += 1;
                     if !self.b[w].contains(&v) {
                         self.b[w].push(v);
                     }
@@ -135,15 +168,19 @@ impl Search {
         false
     }
 
-    fn unblock(&mut self, u: usize) {
+    /// Unblocks `u` and what waits on it; returns the work done.
+    fn unblock(&mut self, u: usize) -> u64 {
         self.blocked[u] = false;
         let mut work = std::mem::take(&mut self.b[u]);
+        let mut done = 0;
         while let Some(w) = work.pop() {
+            done += 1;
             if self.blocked[w] {
                 self.blocked[w] = false;
                 work.append(&mut self.b[w]);
             }
         }
+        done
     }
 }
 
@@ -183,7 +220,9 @@ mod tests {
         let adj: Vec<Vec<usize>> = (0..5)
             .map(|v| (0..5).filter(|&w| w != v).collect())
             .collect();
-        let (cycles, truncated) = elementary_cycles(&adj, 1000);
+        let CycleList {
+            cycles, truncated, ..
+        } = elementary_cycles(&adj, 1000);
         assert!(!truncated);
         // 10 + 20 + 30 + 24 cycles of length 2..5 in K5.
         assert_eq!(cycles.len(), 84);
@@ -193,7 +232,9 @@ mod tests {
     #[test]
     fn self_loops_and_rotation() {
         let adj = vec![vec![0, 1], vec![2], vec![0]];
-        let (cycles, truncated) = elementary_cycles(&adj, 10);
+        let CycleList {
+            cycles, truncated, ..
+        } = elementary_cycles(&adj, 10);
         assert!(!truncated);
         assert_eq!(sorted(cycles), [vec![0], vec![0, 1, 2]]);
     }
@@ -203,12 +244,16 @@ mod tests {
         let adj: Vec<Vec<usize>> = (0..6)
             .map(|v| (0..6).filter(|&w| w != v).collect())
             .collect();
-        let (cycles, truncated) = elementary_cycles(&adj, 7);
+        let CycleList {
+            cycles, truncated, ..
+        } = elementary_cycles(&adj, 7);
         assert!(truncated);
         assert_eq!(cycles.len(), 7);
-        let (cycles, truncated) = elementary_cycles(&adj, 0);
+        let CycleList {
+            cycles, truncated, ..
+        } = elementary_cycles(&adj, 0);
         assert!(truncated && cycles.is_empty());
-        let (_, truncated) = elementary_cycles(&[vec![1], vec![0]], 1);
+        let truncated = elementary_cycles(&[vec![1], vec![0]], 1).truncated;
         assert!(!truncated, "exactly at the bound is not truncated");
     }
 
@@ -230,9 +275,66 @@ mod tests {
                     }
                 }
             }
-            let (cycles, truncated) = elementary_cycles(&adj, usize::MAX);
+            let CycleList {
+                cycles, truncated, ..
+            } = elementary_cycles(&adj, usize::MAX);
             assert!(!truncated);
             assert_eq!(sorted(cycles), brute(&adj), "{adj:?}");
         }
+    }
+
+    fn ring(n: usize) -> Vec<Vec<usize>> {
+        (0..n).map(|v| vec![(v + 1) % n]).collect()
+    }
+
+    fn size(adj: &[Vec<usize>]) -> u64 {
+        (adj.len() + adj.iter().map(Vec::len).sum::<usize>()) as u64
+    }
+
+    /// Issue 8, finding 20: the search restarted a reachability walk of the whole group from
+    /// every node, so one big group cost O(V · (V + E)) even when it held a single cycle.
+    #[test]
+    fn cycle_search_work_grows_linearly_with_a_big_group() {
+        for n in [1_000, 20_000] {
+            let adj = ring(n);
+            let list = elementary_cycles(&adj, 100);
+            assert_eq!(list.cycles.len(), 1);
+            assert!(!list.truncated);
+            assert!(list.work <= 8 * size(&adj), "n = {n}: work {}", list.work);
+        }
+    }
+
+    /// The work stays within O((V + E) · (cycles listed + 1)) when cycles abound.
+    #[test]
+    fn cycle_search_work_is_bounded_by_the_cycles_listed() {
+        let n = 5_000;
+        let mut adj = ring(n);
+        for v in (0..n).step_by(7) {
+            adj[v].push((v + 3) % n);
+            adj[v].sort_unstable();
+        }
+        let list = elementary_cycles(&adj, 50);
+        assert!(list.truncated);
+        assert_eq!(list.cycles.len(), 50);
+        assert!(list.work <= 8 * 51 * size(&adj), "work {}", list.work);
+    }
+
+    /// Issue 8, finding 22: a huge count limit listed every cycle of a dense group; the
+    /// listing is bounded by its total number of nodes as well.
+    #[test]
+    fn cycle_list_is_bounded_by_memory_not_only_by_count() {
+        let adj: Vec<Vec<usize>> = (0..8)
+            .map(|v| (0..8).filter(|&w| w != v).collect())
+            .collect();
+        let all = elementary_cycles(&adj, usize::MAX);
+        assert!(!all.truncated);
+        let nodes: usize = all.cycles.iter().map(Vec::len).sum();
+        let bounded = bounded_cycles(&adj, usize::MAX, nodes / 3);
+        assert!(bounded.truncated);
+        let listed: usize = bounded.cycles.iter().map(Vec::len).sum();
+        assert!(
+            listed <= nodes / 3 && listed + 8 > nodes / 3,
+            "{listed} of {nodes}"
+        );
     }
 }

@@ -1,9 +1,7 @@
 //! Strongly connected components and the layering of their condensation.
 
-use petgraph::algo::tarjan_scc;
-use petgraph::graph::{DiGraph, NodeIndex};
-
 use crate::canon::Canon;
+use crate::scc::strongly_connected;
 
 /// The components of a canonical graph and the layer of each.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,25 +18,10 @@ pub(crate) struct Layering {
 }
 
 impl Layering {
-    /// Computes components (petgraph's Tarjan) and longest-path layers of the condensation.
+    /// Computes components and longest-path layers of the condensation.
     pub fn new(canon: &Canon) -> Self {
         let n = canon.names.len();
-        let mut g: DiGraph<(), ()> = DiGraph::with_capacity(n, canon.edges.len());
-        for _ in 0..n {
-            g.add_node(());
-        }
-        for e in &canon.edges {
-            g.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ());
-        }
-        let mut components: Vec<Vec<usize>> = tarjan_scc(&g)
-            .into_iter()
-            .map(|c| {
-                let mut m: Vec<usize> = c.into_iter().map(NodeIndex::index).collect();
-                m.sort_unstable();
-                m
-            })
-            .collect();
-        components.sort_unstable_by_key(|c| c[0]);
+        let components = strongly_connected(n, canon.edges.iter().map(|e| (e.from, e.to)));
         let mut component_of = vec![0; n];
         for (ci, members) in components.iter().enumerate() {
             for &v in members {

@@ -3,7 +3,7 @@
 //! Pure (no IO). Input is a [`BuildGraph`] over the source packages to build, read from an
 //! report (`ebranch-report`) by [`graph_from_report`] or computed elsewhere. [`plan()`] turns it
 //! into a [`Plan`]: chain-build layers, cycle groups (strongly connected components) placed
-//! as units with their elementary cycles and a cheapest set of edges to bootstrap around,
+//! as units with their elementary cycles and a small set of packages to bootstrap,
 //! and the packages blocked by unresolvable dependencies. The renderers turn a plan into a
 //! `fedpkg chain-build` string, a side-tag build script, JSON, Graphviz DOT, or 0.0.3's
 //! `find-cycles` list. Output is deterministic: names are sorted everywhere.
@@ -11,14 +11,16 @@
 //! Modules, one job each:
 //! - `graph`: the input graph; `report`: a report as a graph.
 //! - `model`: the plan and its options; `plan`: the planner, built on `canon` (canonical
-//!   graph), `layering` (components and layers), `cycles` (bounded Johnson), `fas`
-//!   (feedback arc sets), `weight` (which edges look optional) and `hint` (wording).
+//!   graph), `layering` (components and layers), `cycles` (bounded Johnson), `bootstrap`
+//!   (each group's bootstrap set) on `fvs` (weighted feedback vertex sets), `weight`
+//!   (which dependencies look like docs/test tooling) and `hint` (wording).
 //! - `render`: `chain`, `side_tag`, `json`, `dot` and `find_cycles`.
 
+mod bootstrap;
 mod buildroot;
 mod canon;
 mod cycles;
-mod fas;
+mod fvs;
 mod graph;
 mod hint;
 mod layering;
@@ -26,15 +28,19 @@ mod model;
 mod plan;
 mod render;
 mod report;
+mod scc;
 mod weight;
 
 pub use buildroot::{BinaryGraph, buildroot_edges, buildroot_edges_with};
 pub use graph::{BuildGraph, Edge, EdgeKind, Unresolved};
-pub use model::{BreakHint, CycleGroup, Layer, Plan, PlanOptions};
+pub use model::{Bootstrap, BreakHint, CycleGroup, Layer, Need, Plan, PlanOptions};
 pub use plan::plan;
 pub use render::chain::chain_build_string;
 pub use render::dot::plan_dot;
 pub use render::find_cycles::find_cycles_json;
 pub use render::json::plan_json;
 pub use render::side_tag::side_tag_script;
-pub use report::{binary_graph_from_report, buildroot_graph_from_report, graph_from_report};
+pub use render::text::plan_explanation;
+pub use report::{
+    binary_graph_from_report, bootstrap_signs, buildroot_graph_from_report, graph_from_report,
+};

@@ -1,15 +1,23 @@
 //! The planner's output and options.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
 /// Tuning of [`plan`](crate::plan()).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanOptions {
-    /// At most this many elementary cycles are listed per cycle group.
+    /// At most this many elementary cycles are listed per cycle group (and at most 2^20
+    /// packages summed over the listed cycles of a group, whatever this says).
     pub max_cycles_per_component: usize,
-    /// Cycle groups of at most this many packages get an exact minimum feedback arc set
-    /// (also bounded by work: 2^members × edges ≤ 2^25); larger ones get a greedy one.
+    /// Parts of a cycle group of at most this many packages (and never more than 20) get an
+    /// exact minimum-weight bootstrap set; larger ones a heuristic one with a lower bound.
     pub max_exact_members: usize,
+    /// Packages known to have a bootstrap mode (`--bootstrap PKG`): the cheapest to pick.
+    pub known_bootstrap: BTreeSet<String>,
+    /// Packages whose metadata shows a bootstrap already, with what shows it (see
+    /// [`bootstrap_signs`](crate::bootstrap_signs)).
+    pub bootstrap_signs: BTreeMap<String, String>,
 }
 
 impl Default for PlanOptions {
@@ -17,6 +25,8 @@ impl Default for PlanOptions {
         PlanOptions {
             max_cycles_per_component: 100,
             max_exact_members: 20,
+            known_bootstrap: BTreeSet::new(),
+            bootstrap_signs: BTreeMap::new(),
         }
     }
 }
@@ -44,8 +54,13 @@ pub struct Layer {
     pub cycles: Vec<usize>,
 }
 
-/// A strongly connected set of packages (or one package needing itself): a bootstrap is
-/// needed before it can be built.
+/// A strongly connected set of packages (or one package needing itself): some of them must
+/// be built first in bootstrap mode before the group can be built.
+///
+/// The recipe: build each package of [`bootstrap`](Self::bootstrap) without its needs
+/// inside the group (bcond/bootstrap), then the rest of the group in the sub-layers of
+/// [`bootstrap_order`](Self::bootstrap_order), then rebuild the bootstrapped packages
+/// normally.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CycleGroup {
     /// The packages, sorted.
@@ -54,27 +69,59 @@ pub struct CycleGroup {
     pub elementary: Vec<Vec<String>>,
     /// Whether more elementary cycles exist than are listed.
     pub truncated: bool,
-    /// Edges to drop (by bootstrapping) so that no cycle is left.
-    pub break_edges: Vec<BreakHint>,
-    /// Whether `break_edges` is a minimum-weight set (otherwise greedy, but still minimal:
-    /// no edge of it can be kept).
+    /// The packages to bootstrap, sorted by name: removing their needs inside the group
+    /// leaves it acyclic, and no package of the set can be left out.
+    pub bootstrap: Vec<Bootstrap>,
+    /// Whether `bootstrap` has the least total weight possible (otherwise it is a
+    /// heuristic's answer, still minimal).
     pub exact: bool,
-    /// The build order inside the group once the break edges are dropped: sub-layers of
-    /// members. Each `from` of a break edge is built in bootstrap mode at its place here and
-    /// rebuilt after the whole group.
+    /// No bootstrap set of fewer packages exists (a proven lower bound; equal to the set's
+    /// size when that size is the minimum).
+    pub at_least: usize,
+    /// The build order inside the group: first the bootstrap builds (the set), then
+    /// sub-layers of the other members, each after everything it needs. The bootstrapped
+    /// packages are rebuilt after the last sub-layer.
     pub bootstrap_order: Vec<Vec<String>>,
+    /// Edge-level detail: each need inside the group that a bootstrap build drops.
+    pub break_edges: Vec<BreakHint>,
 }
 
-/// One dependency edge to drop for a first (bootstrap) build.
+/// One package of a bootstrap set.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Bootstrap {
+    /// The package to build first in bootstrap mode.
+    pub package: String,
+    /// Why it is a good one to bootstrap.
+    pub why: String,
+    /// Its needs inside the group, which its bootstrap build must do without; by package.
+    pub drop: Vec<Need>,
+}
+
+/// What a bootstrap build drops: the dependencies on one other member of the group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Need {
+    /// The group member needed.
+    pub needs: String,
+    /// BuildRequires that it provides, sorted.
+    pub build: Vec<String>,
+    /// Install-time Requires of packages in the buildroot that it provides, sorted: the
+    /// BuildRequires pulling those packages in must go.
+    pub install: Vec<String>,
+    /// `documentation`, `test`, `documentation/test` when every dependency looks like such
+    /// tooling; empty otherwise.
+    pub tooling: String,
+}
+
+/// One dependency edge a bootstrap build drops.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BreakHint {
-    /// The package to build first without the dependencies.
+    /// The package built first without the dependencies.
     pub from: String,
     /// The package it needs.
     pub to: String,
     /// The dependency strings to drop, sorted.
     pub deps: Vec<String>,
-    /// Why this edge was chosen (what kind of dependency it looks like).
+    /// What kind of dependency it looks like.
     pub reason: String,
     /// What to do, in words.
     pub hint: String,

@@ -1,30 +1,31 @@
-//! The planner: layers, cycle groups with their cycles and break edges, blocked packages.
+//! The planner: layers, cycle groups with their cycles and bootstrap sets, blocked packages.
 
+use crate::bootstrap::bootstrap_group;
 use crate::canon::Canon;
 use crate::cycles::elementary_cycles;
-use crate::fas::{WEdge, feedback_arc_set};
 use crate::graph::BuildGraph;
-use crate::hint::bootstrap_hint;
-use crate::layering::{Layering, longest_path_layers};
-use crate::model::{BreakHint, CycleGroup, Layer, Plan, PlanOptions};
-use crate::weight::weigh;
+use crate::layering::Layering;
+use crate::model::{CycleGroup, Layer, Plan, PlanOptions};
 
-/// Plans the builds of `graph`: chain-build layers, cycle groups placed as units, a cheapest
-/// set of edges to bootstrap around in each group, and the blocked packages.
+/// Plans the builds of `graph`: chain-build layers, cycle groups placed as units, a cheap
+/// set of packages to bootstrap in each group, and the blocked packages.
 ///
 /// Nothing is dropped: every package is in exactly one layer, either directly or as a member
 /// of one cycle group. The result depends only on the names and the merged edges, not on
-/// the order of packages or edges in `graph`.
+/// the order of packages or edges in `graph`. The work is near-linear in the size of the
+/// graph: the cycle listing and the bootstrap search are bounded by work (see
+/// [`PlanOptions`]).
 pub fn plan(graph: &BuildGraph, options: &PlanOptions) -> Plan {
     let canon = Canon::new(graph);
     let layering = Layering::new(&canon);
+    let internal = internal_edges(&canon, &layering);
     let mut layers = vec![Layer::default(); layering.depth()];
     let mut cycles = Vec::new();
     for (ci, members) in layering.components.iter().enumerate() {
         let layer = &mut layers[layering.layer[ci]];
         if layering.cyclic[ci] {
             layer.cycles.push(cycles.len());
-            cycles.push(cycle_group(&canon, members, options));
+            cycles.push(cycle_group(&canon, members, &internal[ci], options));
         } else {
             layer
                 .packages
@@ -48,75 +49,38 @@ pub fn plan(graph: &BuildGraph, options: &PlanOptions) -> Plan {
     }
 }
 
-/// The cycle group made of `members` (sorted nodes of one strongly connected component).
-pub(crate) fn cycle_group(canon: &Canon, members: &[usize], options: &PlanOptions) -> CycleGroup {
-    let local = |v: usize| members.binary_search(&v).ok();
-    let name = |l: usize| canon.names[members[l]].clone();
-    // Internal edges in canonical order, as (local from, local to, canon edge).
-    let internal: Vec<(usize, usize, usize)> = canon
-        .edges
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| Some((local(e.from)?, local(e.to)?, i)))
-        .collect();
-    let (elementary, truncated) = group_cycles(canon, members, options.max_cycles_per_component);
-
-    let mut wedges = Vec::new();
-    let mut wedge_edge = Vec::new();
-    let mut cut_edges = Vec::new();
-    for &(from, to, i) in &internal {
-        if from == to {
-            cut_edges.push(i);
-        } else {
-            let w = weigh(&canon.edges[i], &canon.names[canon.edges[i].to]);
-            wedges.push(WEdge {
-                from,
-                to,
-                weight: w.weight,
-            });
-            wedge_edge.push(i);
+/// The edges inside each component (indexes into `canon.edges`, in canonical order).
+pub(crate) fn internal_edges(canon: &Canon, layering: &Layering) -> Vec<Vec<usize>> {
+    let mut internal = vec![Vec::new(); layering.components.len()];
+    for (i, e) in canon.edges.iter().enumerate() {
+        let c = layering.component_of[e.from];
+        if c == layering.component_of[e.to] {
+            internal[c].push(i);
         }
     }
-    let (cut, exact) = feedback_arc_set(members.len(), &wedges, options.max_exact_members);
-    cut_edges.extend(cut.iter().map(|&c| wedge_edge[c]));
-    cut_edges.sort_unstable();
+    internal
+}
 
-    let mut break_edges: Vec<BreakHint> = cut_edges
-        .iter()
-        .map(|&i| {
-            let e = &canon.edges[i];
-            let (from, to) = (&canon.names[e.from], &canon.names[e.to]);
-            let w = weigh(e, to);
-            let deps = e.all_deps();
-            BreakHint {
-                hint: bootstrap_hint(from, to, &deps, w.install_only),
-                from: from.clone(),
-                to: to.clone(),
-                deps,
-                reason: w.reason,
-            }
-        })
-        .collect();
-    break_edges.sort_by(|a, b| (&a.from, &a.to).cmp(&(&b.from, &b.to)));
-
-    let kept = internal
-        .iter()
-        .filter(|(_, _, i)| cut_edges.binary_search(i).is_err())
-        .map(|&(from, to, _)| (from, to));
-    let sub_layer = longest_path_layers(members.len(), kept);
-    let depth = sub_layer.iter().max().map_or(0, |&l| l + 1);
-    let mut bootstrap_order = vec![Vec::new(); depth];
-    for (l, &sl) in sub_layer.iter().enumerate() {
-        bootstrap_order[sl].push(name(l));
-    }
-
+/// The cycle group made of `members` (sorted nodes of one strongly connected component)
+/// whose edges are `internal`.
+fn cycle_group(
+    canon: &Canon,
+    members: &[usize],
+    internal: &[usize],
+    options: &PlanOptions,
+) -> CycleGroup {
+    let (elementary, truncated) =
+        group_cycles(canon, members, internal, options.max_cycles_per_component);
+    let b = bootstrap_group(canon, members, internal, options);
     CycleGroup {
         members: members.iter().map(|&v| canon.names[v].clone()).collect(),
         elementary,
         truncated,
-        break_edges,
-        exact,
-        bootstrap_order,
+        bootstrap: b.bootstrap,
+        exact: b.exact,
+        at_least: b.at_least,
+        bootstrap_order: b.order,
+        break_edges: b.break_edges,
     }
 }
 
@@ -124,16 +88,19 @@ pub(crate) fn cycle_group(canon: &Canon, members: &[usize], options: &PlanOption
 pub(crate) fn group_cycles(
     canon: &Canon,
     members: &[usize],
+    internal: &[usize],
     limit: usize,
 ) -> (Vec<Vec<String>>, bool) {
     let mut adj = vec![Vec::new(); members.len()];
-    for e in &canon.edges {
+    for &i in internal {
+        let e = &canon.edges[i];
         if let (Ok(from), Ok(to)) = (members.binary_search(&e.from), members.binary_search(&e.to)) {
             adj[from].push(to);
         }
     }
-    let (cycles, truncated) = elementary_cycles(&adj, limit);
-    let mut named: Vec<Vec<String>> = cycles
+    let list = elementary_cycles(&adj, limit);
+    let mut named: Vec<Vec<String>> = list
+        .cycles
         .into_iter()
         .map(|c| {
             c.into_iter()
@@ -142,7 +109,7 @@ pub(crate) fn group_cycles(
         })
         .collect();
     named.sort();
-    (named, truncated)
+    (named, list.truncated)
 }
 
 #[cfg(test)]
@@ -217,6 +184,18 @@ mod tests {
         assert_eq!(c.members, ["lib", "plugin"]);
         assert_eq!(c.elementary, [vec!["lib".to_string(), "plugin".into()]]);
         assert!(!c.truncated && c.exact);
+        assert_eq!(c.at_least, 1);
+        assert_eq!(c.bootstrap.len(), 1);
+        let boot = &c.bootstrap[0];
+        assert_eq!(boot.package, "lib");
+        assert_eq!(
+            boot.why,
+            "needs only test tooling inside the group (a %bcond most specs have)"
+        );
+        assert_eq!(boot.drop.len(), 1);
+        assert_eq!(boot.drop[0].needs, "plugin");
+        assert_eq!(boot.drop[0].build, ["python3dist(pytest-plugin)"]);
+        assert_eq!(boot.drop[0].tooling, "test");
         assert_eq!(c.break_edges.len(), 1);
         let b = &c.break_edges[0];
         assert_eq!((b.from.as_str(), b.to.as_str()), ("lib", "plugin"));
@@ -243,6 +222,42 @@ mod tests {
         assert_eq!(c.break_edges[0].from, "ghc");
         assert_eq!(c.break_edges[0].to, "ghc");
         assert_eq!(c.bootstrap_order, [vec!["ghc".to_string()]]);
+    }
+
+    #[test]
+    fn named_and_visible_bootstraps_are_preferred() {
+        // a ⇄ b with plain dependencies both ways: either works alone.
+        let g = graph(
+            &["a", "b"],
+            &[(0, 1, "b-devel", Build), (1, 0, "a-devel", Build)],
+        );
+        let chosen = |opts: &PlanOptions| {
+            let p = plan(&g, opts);
+            let b = &p.cycles[0].bootstrap;
+            assert_eq!(b.len(), 1);
+            (b[0].package.clone(), b[0].why.clone())
+        };
+        let known = PlanOptions {
+            known_bootstrap: ["b".to_string()].into(),
+            ..PlanOptions::default()
+        };
+        assert_eq!(
+            chosen(&known),
+            (
+                "b".to_string(),
+                "has a bootstrap mode (named with --bootstrap)".to_string()
+            )
+        );
+        let signs = PlanOptions {
+            bootstrap_signs: [("b".to_string(), "it shows".to_string())].into(),
+            ..PlanOptions::default()
+        };
+        assert_eq!(chosen(&signs), ("b".to_string(), "it shows".to_string()));
+        let both = PlanOptions {
+            known_bootstrap: ["a".to_string()].into(),
+            ..signs
+        };
+        assert_eq!(chosen(&both).0, "a");
     }
 
     #[test]
@@ -276,7 +291,9 @@ mod tests {
         let c = &plan(&g, &opts).cycles[0];
         assert!(c.truncated);
         assert_eq!(c.elementary.len(), 5);
-        assert_eq!(c.break_edges.len(), 6, "K4 needs half its 12 edges cut");
+        assert_eq!(c.bootstrap.len(), 3, "K4 needs all but one bootstrapped");
+        assert_eq!((c.at_least, c.exact), (3, true));
+        assert_eq!(c.break_edges.len(), 9);
     }
 }
 
@@ -323,6 +340,44 @@ mod scale_tests {
         assert_eq!(p.cycles.len(), 1);
         assert!(p.cycles[0].exact);
         assert_eq!(p.cycles[0].members.len(), 20);
+    }
+
+    /// Issue 8, finding 22: `--max-cycles` with a huge count listed every cycle of a
+    /// complete 10-package group (1.1 million cycles, 8.8 million entries); the listing
+    /// stops at a bound on its total size.
+    #[test]
+    fn cycle_listing_of_a_complete_group_is_bounded_by_memory() {
+        let n = 10;
+        let mut edges = Vec::new();
+        for from in 0..n {
+            for to in 0..n {
+                if from != to {
+                    edges.push(Edge {
+                        from,
+                        to,
+                        deps: vec![format!("p{to:03}-devel")],
+                        kind: EdgeKind::Build,
+                    });
+                }
+            }
+        }
+        let g = BuildGraph {
+            packages: (0..n).map(|v| format!("p{v:03}")).collect(),
+            edges,
+            unresolved: vec![],
+        };
+        let opts = PlanOptions {
+            max_cycles_per_component: usize::MAX,
+            ..PlanOptions::default()
+        };
+        let c = &plan(&g, &opts).cycles[0];
+        assert!(c.truncated);
+        let listed: usize = c.elementary.iter().map(Vec::len).sum();
+        assert!(
+            listed <= crate::cycles::MAX_LISTED_NODES,
+            "{listed} entries"
+        );
+        assert_eq!(c.bootstrap.len(), n - 1);
     }
 
     #[test]

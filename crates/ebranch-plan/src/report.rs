@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ebranch_report::key::{BINARIES, BUILDROOT};
-use ebranch_report::{Entry, Report, UNKNOWN};
+use ebranch_report::{Entry, Report, UNKNOWN, key};
 
 use crate::buildroot::{BinaryGraph, buildroot_edges_with};
 use crate::graph::{BuildGraph, Edge, EdgeKind, Unresolved};
@@ -90,6 +90,35 @@ pub fn binary_graph_from_report(report: &Report, graph: &BuildGraph) -> BinaryGr
     out
 }
 
+/// Packages whose report entry shows a bootstrap already, with what shows it (see
+/// [`PlanOptions::bootstrap_signs`](crate::PlanOptions::bootstrap_signs)). rpm-md cannot
+/// show a spec's `%bcond`s, so only what the metadata holds counts: BuildRequires that the
+/// package's own binaries provide ([`key::BOOTSTRAP`]: it already builds against an earlier
+/// build of itself), and a reference build whose EVR says `bootstrap`.
+pub fn bootstrap_signs(report: &Report) -> BTreeMap<String, String> {
+    let mut signs = BTreeMap::new();
+    for name in report.names() {
+        let entry = &report.packages[name];
+        let self_provided = entry.get(&key::BOOTSTRAP).unwrap_or_default();
+        let evr = entry.get(&key::EVR).unwrap_or_default();
+        if let Some(first) = self_provided.first() {
+            signs.insert(
+                name.to_owned(),
+                format!(
+                    "builds against an earlier build of itself already (self-provided \
+                     BuildRequires `{first}`): it needs a bootstrap anyway"
+                ),
+            );
+        } else if evr.to_ascii_lowercase().contains("bootstrap") {
+            signs.insert(
+                name.to_owned(),
+                format!("the reference build `{evr}` is a bootstrap build"),
+            );
+        }
+    }
+    signs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +184,19 @@ mod tests {
             bins.requires["a-tools-1.noarch"],
             [("c-lib-1.noarch".to_owned(), vec!["c-lib".to_owned()])]
         );
+    }
+
+    #[test]
+    fn bootstrap_signs_come_from_self_provided_deps_and_the_evr() {
+        let report = json!({
+            "ghc": {"bootstrap": ["ghc-compiler"], "evr": "9.4-1.fc44"},
+            "python-foo": {"evr": "1.0-1~bootstrap.fc44"},
+            "plain": {"evr": "1.0-1.fc44", "bootstrap": []},
+        });
+        let report = Report::from_value(report, Path::new("r.json")).unwrap();
+        let signs = bootstrap_signs(&report);
+        assert_eq!(signs.keys().collect::<Vec<_>>(), ["ghc", "python-foo"]);
+        assert!(signs["ghc"].contains("`ghc-compiler`"));
+        assert!(signs["python-foo"].contains("`1.0-1~bootstrap.fc44`"));
     }
 }

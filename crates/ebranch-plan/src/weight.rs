@@ -96,29 +96,17 @@ pub(crate) fn classify(dep: &str) -> DepClass {
     class
 }
 
-/// Cost of dropping an edge, and why it costs that.
+/// What kind of dependency an edge is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Weighed {
-    /// Lower is preferred for cutting.
-    pub weight: u64,
     /// Human-readable kind of dependency.
     pub reason: String,
     /// Whether the edge carries only build-time (not install-time) dependencies.
     pub install_only: bool,
 }
 
-/// Dropping an optional-looking BuildRequires: a `%bcond` most specs already have.
-pub(crate) const OPTIONAL_BUILD: u64 = 1;
-/// Dropping an optional-looking install-time dependency of the buildroot.
-pub(crate) const OPTIONAL_INSTALL: u64 = 3;
-/// Dropping an ordinary BuildRequires: a bootstrap mode in the spec.
-pub(crate) const PLAIN_BUILD: u64 = 10;
-/// Dropping an ordinary install-time dependency: the BuildRequires pulling it in must go,
-/// which the packager controls less directly.
-pub(crate) const PLAIN_INSTALL: u64 = 20;
-
-/// Weighs an edge `from → to` of the canonical graph; `to_name` is used when the edge has no
-/// dependency strings.
+/// Describes an edge `from → to` of the canonical graph; `to_name` is used when the edge
+/// has no dependency strings.
 pub(crate) fn weigh(edge: &CanonEdge, to_name: &str) -> Weighed {
     let deps = edge.all_deps();
     let classes: Vec<DepClass> = if deps.is_empty() {
@@ -128,13 +116,6 @@ pub(crate) fn weigh(edge: &CanonEdge, to_name: &str) -> Weighed {
     };
     let optional = classes.iter().all(|&c| c != DepClass::Other);
     let install_only = !edge.has_build;
-    let weight = match (optional, install_only) {
-        (true, false) => OPTIONAL_BUILD,
-        (true, true) => OPTIONAL_INSTALL,
-        (false, false) if edge.has_install && !all_optional(&edge.install_deps) => PLAIN_INSTALL,
-        (false, false) => PLAIN_BUILD,
-        (false, true) => PLAIN_INSTALL,
-    };
     let what = if optional {
         let doc = classes.contains(&DepClass::Doc);
         let test = classes.contains(&DepClass::Test);
@@ -157,14 +138,9 @@ pub(crate) fn weigh(edge: &CanonEdge, to_name: &str) -> Weighed {
         format!("{what}{kind}")
     };
     Weighed {
-        weight,
         reason,
         install_only,
     }
-}
-
-fn all_optional(deps: &[String]) -> bool {
-    deps.iter().all(|d| classify(d) != DepClass::Other)
 }
 
 #[cfg(test)]
@@ -221,7 +197,7 @@ mod tests {
     }
 
     #[test]
-    fn weighs_optional_below_plain_and_build_below_install() {
+    fn describes_optional_plain_and_install_edges() {
         let docs = weigh(&edge(&["python3dist(sphinx)"], &[]), "b");
         let tests = weigh(&edge(&["python3dist(pytest)"], &[]), "b");
         let mixed = weigh(
@@ -234,28 +210,28 @@ mod tests {
         );
         let install = weigh(&edge(&[], &["libfoo.so.1()(64bit)"]), "b");
         let both = weigh(&edge(&["foo-devel"], &["libfoo.so.1()(64bit)"]), "b");
-        assert_eq!(docs.weight, OPTIONAL_BUILD);
         assert_eq!(docs.reason, "documentation-only build dependency");
         assert_eq!(tests.reason, "test-only build dependency");
         assert_eq!(mixed.reason, "documentation/test-only build dependency");
-        assert_eq!(plain.weight, PLAIN_BUILD);
         assert_eq!(plain.reason, "build dependency");
-        assert_eq!(install.weight, PLAIN_INSTALL);
+        assert_eq!(install.reason, "install-time dependency of the buildroot");
         assert!(install.install_only);
-        assert_eq!(both.weight, PLAIN_INSTALL);
         assert_eq!(both.reason, "build and install-time dependency");
     }
 
     #[test]
     fn dep_less_edges_use_the_provider_name() {
         assert_eq!(
-            weigh(&edge(&[], &[]), "python-pytest").weight,
-            OPTIONAL_INSTALL
+            weigh(&edge(&[], &[]), "python-pytest").reason,
+            "test-only install-time dependency of the buildroot"
         );
         let mut e = edge(&[], &[]);
         e.has_build = true;
-        assert_eq!(weigh(&e, "python-pytest").weight, OPTIONAL_BUILD);
-        assert_eq!(weigh(&e, "python-requests").weight, PLAIN_BUILD);
+        assert_eq!(
+            weigh(&e, "python-pytest").reason,
+            "test-only build dependency"
+        );
+        assert_eq!(weigh(&e, "python-requests").reason, "build dependency");
     }
 
     #[test]

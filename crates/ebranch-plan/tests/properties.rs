@@ -54,10 +54,75 @@ fn arb_graph() -> impl Strategy<Value = BuildGraph> {
 }
 
 fn options() -> impl Strategy<Value = PlanOptions> {
-    (0usize..4, prop::bool::ANY).prop_map(|(cycles, exact)| PlanOptions {
-        max_cycles_per_component: [0, 1, 5, 100][cycles],
-        max_exact_members: if exact { 20 } else { 0 },
-    })
+    (
+        0usize..4,
+        prop::bool::ANY,
+        prop::collection::btree_set(0usize..10, 0..3),
+    )
+        .prop_map(|(cycles, exact, known)| PlanOptions {
+            max_cycles_per_component: [0, 1, 5, 100][cycles],
+            max_exact_members: if exact { 20 } else { 0 },
+            known_bootstrap: known.into_iter().map(|i| format!("pkg{i}")).collect(),
+            ..PlanOptions::default()
+        })
+}
+
+/// Graphs with one dense group of up to 14 packages, and a few packages around it.
+fn arb_dense_group() -> impl Strategy<Value = BuildGraph> {
+    (2usize..15)
+        .prop_flat_map(|n| {
+            let edge = (0..n, 0..n, select(DEPS));
+            (Just(n), prop::collection::vec(edge, n..4 * n))
+        })
+        .prop_map(|(n, extra)| {
+            // A ring keeps the group strongly connected; the extra edges make it dense.
+            let ring = (0..n).map(|v| (v, (v + 1) % n, "ring-devel"));
+            BuildGraph {
+                packages: (0..n).map(|i| format!("pkg{i:02}")).collect(),
+                edges: ring
+                    .chain(extra)
+                    .map(|(from, to, dep)| Edge {
+                        from,
+                        to,
+                        deps: vec![dep.to_string()],
+                        kind: EdgeKind::Build,
+                    })
+                    .collect(),
+                unresolved: vec![],
+            }
+        })
+}
+
+/// Whether the edges on nodes `0..n` that do not leave a node of `mask` are acyclic.
+fn works_mask(n: usize, edges: &[(usize, usize)], mask: u32) -> bool {
+    let mut missing = vec![0usize; n];
+    let mut needed_by = vec![Vec::new(); n];
+    for &(from, to) in edges.iter().filter(|(f, _)| mask & (1 << f) == 0) {
+        missing[from] += 1;
+        needed_by[to].push(from);
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&v| missing[v] == 0).collect();
+    let mut done = 0;
+    while let Some(v) = ready.pop() {
+        done += 1;
+        for &a in &needed_by[v] {
+            missing[a] -= 1;
+            if missing[a] == 0 {
+                ready.push(a);
+            }
+        }
+    }
+    done == n
+}
+
+/// Whether the group's edges without those leaving `set` are acyclic.
+fn works(group: &[(String, String)], set: &BTreeSet<&str>) -> bool {
+    let kept: Vec<(String, String)> = group
+        .iter()
+        .filter(|(from, _)| !set.contains(from.as_str()))
+        .cloned()
+        .collect();
+    acyclic(&kept)
 }
 
 /// Layer index and cycle group (if any) of every placed package.
@@ -155,28 +220,42 @@ proptest! {
     }
 
     #[test]
-    fn break_edges_make_each_group_acyclic(g in arb_graph(), opts in options()) {
+    fn bootstrap_set_makes_each_group_acyclic(g in arb_graph(), opts in options()) {
         let p = plan(&g, &opts);
         let at = placement(&p);
         let pairs = edge_pairs(&g);
         for (gi, group) in p.cycles.iter().enumerate() {
-            let cut: BTreeSet<(String, String)> = group
-                .break_edges
-                .iter()
-                .map(|b| (b.from.clone(), b.to.clone()))
-                .collect();
-            prop_assert!(!cut.is_empty());
-            prop_assert!(cut.iter().all(|c| pairs.contains(c)), "break edge not in graph");
+            let set: BTreeSet<&str> = group.bootstrap.iter().map(|b| b.package.as_str()).collect();
+            prop_assert!(!set.is_empty());
+            prop_assert!(set.len() >= group.at_least && group.at_least >= 1);
             let internal: Vec<(String, String)> = pairs
                 .iter()
                 .filter(|(f, t)| at[f].1 == Some(gi) && at[t].1 == Some(gi))
                 .cloned()
                 .collect();
-            prop_assert!(cut.iter().all(|c| internal.contains(c)), "break edge leaves group");
-            let kept: Vec<(String, String)> =
-                internal.iter().filter(|e| !cut.contains(*e)).cloned().collect();
-            prop_assert!(acyclic(&kept), "group {gi} still cyclic: kept {kept:?}");
-            // The bootstrap order respects every kept edge.
+            prop_assert!(works(&internal, &set), "group {gi} still cyclic: {internal:?}");
+            // Each bootstrap drops exactly its needs inside the group, edge by edge.
+            for b in &group.bootstrap {
+                let needs: BTreeSet<&str> = internal
+                    .iter()
+                    .filter(|(f, _)| f == &b.package)
+                    .map(|(_, t)| t.as_str())
+                    .collect();
+                let dropped: BTreeSet<&str> = b.drop.iter().map(|d| d.needs.as_str()).collect();
+                prop_assert_eq!(&dropped, &needs);
+            }
+            let cut: BTreeSet<(String, String)> = group
+                .break_edges
+                .iter()
+                .map(|b| (b.from.clone(), b.to.clone()))
+                .collect();
+            let want: BTreeSet<(String, String)> = internal
+                .iter()
+                .filter(|(f, _)| set.contains(f.as_str()))
+                .cloned()
+                .collect();
+            prop_assert_eq!(cut, want);
+            // The order: the bootstrap builds first, then each member after what it needs.
             let step: BTreeMap<&str, usize> = group
                 .bootstrap_order
                 .iter()
@@ -184,7 +263,9 @@ proptest! {
                 .flat_map(|(i, s)| s.iter().map(move |n| (n.as_str(), i)))
                 .collect();
             prop_assert_eq!(step.len(), group.members.len());
-            for (from, to) in &kept {
+            let first: BTreeSet<&str> = group.bootstrap_order[0].iter().map(String::as_str).collect();
+            prop_assert_eq!(&first, &set);
+            for (from, to) in internal.iter().filter(|(f, _)| !set.contains(f.as_str())) {
                 prop_assert!(step[to.as_str()] < step[from.as_str()]);
             }
             prop_assert!(group.elementary.len() <= opts.max_cycles_per_component);
@@ -231,5 +312,47 @@ proptest! {
         prop_assert_eq!(plan_dot(&g, &a), plan_dot(&h, &b));
         prop_assert_eq!(side_tag_script(&a, "epel9"), side_tag_script(&b, "epel9"));
         prop_assert_eq!(find_cycles_json(&g).to_string(), find_cycles_json(&h).to_string());
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    /// Groups of up to 14 packages: the bootstrap set works, no proper subset of it works
+    /// (checked on every subset), and `at_least` is the true minimum size (checked on every
+    /// subset of the group), with or without the exact search.
+    #[test]
+    fn bootstrap_set_is_minimal_by_brute_force(g in arb_dense_group(), exact in any::<bool>()) {
+        let opts = PlanOptions {
+            max_exact_members: if exact { 20 } else { 0 },
+            ..PlanOptions::default()
+        };
+        let p = plan(&g, &opts);
+        let pairs: Vec<(String, String)> = edge_pairs(&g).into_iter().collect();
+        prop_assert_eq!(p.cycles.len(), 1);
+        let group = &p.cycles[0];
+        let members: Vec<&str> = group.members.iter().map(String::as_str).collect();
+        prop_assert!(members.len() <= 14);
+        let set: Vec<&str> = group.bootstrap.iter().map(|b| b.package.as_str()).collect();
+        prop_assert!(works(&pairs, &set.iter().copied().collect()));
+        for mask in 0u32..(1 << set.len()) - 1 {
+            let subset: BTreeSet<&str> =
+                (0..set.len()).filter(|i| mask & (1 << i) != 0).map(|i| set[i]).collect();
+            prop_assert!(!works(&pairs, &subset), "{subset:?} works too");
+        }
+        let index = |name: &str| members.iter().position(|m| *m == name).unwrap();
+        let edges: Vec<(usize, usize)> =
+            pairs.iter().map(|(f, t)| (index(f), index(t))).collect();
+        let smallest = (0u32..1 << members.len())
+            .filter(|&mask| works_mask(members.len(), &edges, mask))
+            .map(u32::count_ones)
+            .min()
+            .unwrap() as usize;
+        prop_assert!(group.at_least <= smallest);
+        prop_assert!(set.len() >= smallest);
+        if exact {
+            prop_assert_eq!(group.at_least, smallest);
+            prop_assert!(group.exact);
+        }
     }
 }

@@ -16,7 +16,7 @@ case "$*" in
         echo "Use 'koji wait-repo epel9-build-side-42' to wait for the build repo to be generated."
         ;;
     verrel)
-        echo "$(basename "$PWD")-1.0-1.el9"
+        echo "$(basename "$PWD")-1.0-$(cat release 2>/dev/null || echo 1).el9"
         ;;
     build*)
         n=$(( $(cat "$FAKE_COUNTER" 2>/dev/null || echo 100) + 1 ))
@@ -131,13 +131,14 @@ fn assert_exit(out: &Output, code: i32) {
 }
 
 #[test]
-fn builds_layers_stops_at_the_cycle_and_resumes() {
+fn bootstraps_builds_the_group_in_layers_then_rebuilds() {
     if !have_bash() {
         return;
     }
     let sandbox = Sandbox::new("run", &["app", "lib", "plugin", "base", "zlib"]);
     let script = side_tag_script(&plan(&graph(), &PlanOptions::default()), "epel9");
 
+    // Layer 1 builds, then the script stops: the bootstrap change must be pushed first.
     let (out, log) = sandbox.run(&script, &[], false);
     assert_exit(&out, 2);
     assert_eq!(
@@ -155,19 +156,49 @@ fn builds_layers_stops_at_the_cycle_and_resumes() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("cycle group(s) 1 need a bootstrap")
-            && stderr.contains("epel9-build-side-42 3"),
+        stderr.contains("step 2, cycle group 1 (layer 2), bootstrap builds: commit and push")
+            && stderr.contains("then resume: ")
+            && stderr.contains("epel9-build-side-42 2"),
         "{stderr}"
     );
 
-    let (out, log) = sandbox.run(&script, &["epel9-build-side-42", "3"], false);
+    // Resumed at step 2: the bootstrap build of lib, then the group's next sub-layer; then
+    // it stops before the rebuild, which needs the bootstrap change reverted.
+    let (out, log) = sandbox.run(&script, &["epel9-build-side-42", "2"], false);
+    assert_exit(&out, 2);
+    assert_eq!(
+        lines(&log),
+        [
+            "fedpkg verrel @lib",
+            "fedpkg build --target=epel9-build-side-42 --nowait @lib",
+            "koji watch-task 103",
+            "koji wait-repo epel9-build-side-42 --build lib-1.0-1.el9",
+            "fedpkg verrel @plugin",
+            "fedpkg build --target=epel9-build-side-42 --nowait @plugin",
+            "koji watch-task 104",
+            "koji wait-repo epel9-build-side-42 --build plugin-1.0-1.el9",
+        ]
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("step 4, cycle group 1, rebuilds: revert"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Reverted with a Release bump, resumed at step 4: the rebuild, then the last layer.
+    fs::write(sandbox.dir.join("work/lib/release"), "2").unwrap();
+    let (out, log) = sandbox.run(&script, &["epel9-build-side-42", "4"], false);
     assert_exit(&out, 0);
     assert_eq!(
         lines(&log),
         [
+            "fedpkg verrel @lib",
+            "fedpkg build --target=epel9-build-side-42 --nowait @lib",
+            "koji watch-task 105",
+            "koji wait-repo epel9-build-side-42 --build lib-1.0-2.el9",
             "fedpkg verrel @app",
             "fedpkg build --target=epel9-build-side-42 --nowait @app",
-            "koji watch-task 103",
+            "koji watch-task 106",
             "koji wait-repo epel9-build-side-42 --build app-1.0-1.el9",
         ]
     );
@@ -195,7 +226,7 @@ fn a_failed_build_stops_the_script() {
 }
 
 #[test]
-fn bad_first_layer_is_refused() {
+fn bad_first_step_is_refused() {
     if !have_bash() {
         return;
     }

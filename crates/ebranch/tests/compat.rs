@@ -399,7 +399,11 @@ fn cycles_are_found_and_placed() {
         stdout(&out),
         "python-pytest-rerunfailures python-sphinx-issues\n"
     );
-    assert!(stderr(&out).contains("cycle:"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cycle group 1 of 1"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

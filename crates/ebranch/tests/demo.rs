@@ -85,12 +85,35 @@ fn alternatives_are_reported() {
 }
 
 #[test]
-fn cycles_are_reported_with_a_bootstrap_hint_not_dropped() {
+fn cycles_are_reported_with_a_bootstrap_set_not_dropped() {
     let out = run(&["plan", "python-pytest-rerunfailures", "--format", "json"]);
     let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    let text = plan.to_string();
-    assert!(text.contains("python-sphinx-issues"), "{text}");
-    assert!(stderr(&out).contains("hint:"), "{}", stderr(&out));
+    let group = &plan["cycles"][0];
+    assert_eq!(
+        group["members"],
+        serde_json::json!(["python-pytest-rerunfailures", "python-sphinx-issues"])
+    );
+    // Each needs the other only for docs or tests: one bootstrap, at a %bcond.
+    let bootstrap = group["bootstrap"].as_array().unwrap();
+    assert_eq!(bootstrap.len(), 1, "{group}");
+    let tooling = bootstrap[0]["drop"][0]["tooling"].as_str().unwrap();
+    assert!(["documentation", "test"].contains(&tooling), "{group}");
+    assert_eq!(group["exact"], true);
+    let err = stderr(&out);
+    assert!(
+        err.contains("1. bootstrap 1 package(s) (a minimum set)"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("edge:"),
+        "edge-level hints only with --verbose: {err}"
+    );
+    let verbose = run(&["plan", "python-pytest-rerunfailures", "--verbose"]);
+    assert!(
+        stderr(&verbose).contains("edge: build `"),
+        "{}",
+        stderr(&verbose)
+    );
     let chain = run(&["plan", "python-pytest-rerunfailures"]);
     let chain = stdout(&chain);
     assert!(

@@ -6,7 +6,7 @@ use crate::canon::Canon;
 use crate::graph::BuildGraph;
 use crate::layering::Layering;
 use crate::model::PlanOptions;
-use crate::plan::group_cycles;
+use crate::plan::{group_cycles, internal_edges};
 
 /// A JSON list of elementary cycles, each a list of package names in "needs" order starting
 /// at its smallest name, sorted. Bounded: at most
@@ -16,13 +16,14 @@ use crate::plan::group_cycles;
 pub fn find_cycles_json(graph: &BuildGraph) -> Value {
     let canon = Canon::new(graph);
     let layering = Layering::new(&canon);
+    let internal = internal_edges(&canon, &layering);
     let limit = PlanOptions::default().max_cycles_per_component;
     let mut all: Vec<Vec<String>> = layering
         .components
         .iter()
-        .zip(&layering.cyclic)
-        .filter(|(_, cyclic)| **cyclic)
-        .flat_map(|(members, _)| group_cycles(&canon, members, limit).0)
+        .enumerate()
+        .filter(|&(ci, _)| layering.cyclic[ci])
+        .flat_map(|(ci, members)| group_cycles(&canon, members, &internal[ci], limit).0)
         .collect();
     all.sort();
     Value::from(all)

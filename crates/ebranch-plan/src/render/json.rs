@@ -8,10 +8,16 @@ use crate::model::Plan;
 ///
 /// ```text
 /// {"layers":  [{"packages": [..], "cycles": [index, ..]}, ..],
-///  "cycles":  [{"members", "elementary", "truncated", "exact", "bootstrap_order",
+///  "cycles":  [{"members", "elementary", "truncated",
+///               "bootstrap": [{"package", "why",
+///                              "drop": [{"needs", "build", "install", "tooling"}, ..]}, ..],
+///               "exact", "at_least", "bootstrap_order",
 ///               "break_edges": [{"from", "to", "deps", "reason", "hint"}, ..]}, ..],
 ///  "blocked": [{"package": .., "deps": [..]}, ..]}
 /// ```
+///
+/// A cycle group's `bootstrap` is its bootstrap set ([`CycleGroup`](crate::CycleGroup)
+/// says what each key means); `break_edges` is the same at the level of single edges.
 pub fn plan_json(plan: &Plan) -> Value {
     let blocked: Vec<Value> = plan
         .blocked
@@ -28,7 +34,7 @@ pub fn plan_json(plan: &Plan) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BreakHint, CycleGroup, Layer};
+    use crate::model::{Bootstrap, BreakHint, CycleGroup, Layer, Need};
 
     #[test]
     fn shape() {
@@ -41,6 +47,17 @@ mod tests {
                 members: vec!["b".into()],
                 elementary: vec![vec!["b".into()]],
                 truncated: false,
+                bootstrap: vec![Bootstrap {
+                    package: "b".into(),
+                    why: "w".into(),
+                    drop: vec![Need {
+                        needs: "b".into(),
+                        build: vec!["b-devel".into()],
+                        install: vec![],
+                        tooling: String::new(),
+                    }],
+                }],
+                at_least: 1,
                 break_edges: vec![BreakHint {
                     from: "b".into(),
                     to: "b".into(),
@@ -59,6 +76,9 @@ mod tests {
                 "layers": [{"packages": ["a"], "cycles": [0]}],
                 "cycles": [{
                     "members": ["b"], "elementary": [["b"]], "truncated": false,
+                    "bootstrap": [{"package": "b", "why": "w", "drop": [
+                        {"needs": "b", "build": ["b-devel"], "install": [], "tooling": ""}]}],
+                    "at_least": 1,
                     "break_edges": [{"from": "b", "to": "b", "deps": ["b-devel"],
                                      "reason": "r", "hint": "h"}],
                     "exact": true, "bootstrap_order": [["b"]],

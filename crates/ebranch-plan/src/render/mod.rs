@@ -5,3 +5,4 @@ pub mod dot;
 pub mod find_cycles;
 pub mod json;
 pub mod side_tag;
+pub mod text;

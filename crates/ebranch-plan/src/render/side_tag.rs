@@ -1,98 +1,167 @@
-//! A bash script that builds the plan in a Koji side tag, layer by layer.
+//! A bash script that builds the plan in a Koji side tag, step by step.
 
 use std::fmt::Write;
 
 use crate::model::{CycleGroup, Plan};
 
-/// A bash script (`set -euo pipefail`) that builds every layer of `plan` for
+/// One step of the script: builds submitted together, then waited for.
+struct Step {
+    /// What the step is, for its comment and messages.
+    title: String,
+    /// The packages built.
+    packages: Vec<String>,
+    /// What the packager must do (and push) before the step runs; `None` when nothing.
+    prepare: Option<String>,
+}
+
+/// A bash script (`set -euo pipefail`) that builds every package of `plan` for
 /// `target_branch` in a Koji side tag.
 ///
-/// Usage of the script: `SCRIPT [SIDE_TAG [FIRST_LAYER]]`. Without a side tag it runs
+/// Usage of the script: `SCRIPT [SIDE_TAG [FIRST_STEP]]`. Without a side tag it runs
 /// `fedpkg --release <branch> request-side-tag --base-tag $BASE_TAG` (default
 /// `<branch>-build`), reads the name between the quotes of `Side tag '…' created.` and waits
-/// for the tag's first repo. For each layer it submits `fedpkg build --target=$SIDE_TAG
-/// --nowait` in each package's directory (recording `fedpkg verrel` and the `Created task:`
-/// id), then `koji watch-task` on the tasks and `koji wait-repo $SIDE_TAG --build <NVR>…`
-/// before the next layer. A cycle group cannot be scripted (Koji cannot pass
-/// `--with`/`--without`; a bootstrap is a commit, a build, a revert and a rebuild): its
-/// hints and bootstrap steps are written as comments, and the script stops there with exit
-/// status 2, saying how to resume at the next layer. It ends by naming the Bodhi command
-/// that ships the side tag. It expects a fedpkg clone of each package, on the branch, in the
-/// current directory.
+/// for the tag's first repo. Each step submits `fedpkg build --target=$SIDE_TAG --nowait`
+/// in each of its packages' directories (recording `fedpkg verrel` and the `Created task:`
+/// id), then runs `koji watch-task` on the tasks and `koji wait-repo $SIDE_TAG --build
+/// <NVR>…` before the next step.
+///
+/// The steps: each layer's packages outside cycles; then for each cycle group its
+/// bootstrap builds (the bootstrap set), its sub-layers, and the rebuilds of the
+/// bootstrapped packages. Koji cannot pass `--with`/`--without`, so a bootstrap build is a
+/// pushed commit that turns the bootstrap mode on, and a rebuild follows a commit that turns
+/// it off again (with a Release bump): the script stops before each such step, exit status
+/// 2, saying what to change and how to resume at that step; resuming *at* a step means its
+/// changes are pushed. The comments give each group's recipe: what each bootstrap build
+/// drops. It ends by naming the Bodhi command that ships the side tag. It expects a fedpkg
+/// clone of each package, on the branch, in the current directory.
 pub fn side_tag_script(plan: &Plan, target_branch: &str) -> String {
+    let steps = steps(plan);
     let mut s = String::new();
-    header(&mut s, plan, target_branch);
+    header(&mut s, plan, target_branch, &steps);
     s.push_str(PRELUDE);
-    let total = plan.layers.len();
-    for (li, layer) in plan.layers.iter().enumerate() {
-        let n = li + 1;
-        let mut names: Vec<&str> = layer.packages.iter().map(String::as_str).collect();
-        for &c in &layer.cycles {
-            if let Some(g) = plan.cycles.get(c) {
-                names.extend(g.members.iter().map(String::as_str));
-            }
-        }
-        names.sort_unstable();
+    let total = steps.len();
+    for (i, step) in steps.iter().enumerate() {
+        let n = i + 1;
         let _ = writeln!(
             s,
-            "\n# Layer {n} of {total}: {}",
-            comment_safe(&names.join(" "))
+            "\n# Step {n} of {total}: {}",
+            comment_safe(&format!("{}: {}", step.title, step.packages.join(" ")))
         );
-        let _ = writeln!(s, "if [ \"$FIRST_LAYER\" -le {n} ]; then");
-        for p in &layer.packages {
-            let _ = writeln!(s, "    submit {}", shell_quote(p));
-        }
-        if !layer.packages.is_empty() {
-            s.push_str("    wait_builds\n");
-        }
-        if !layer.cycles.is_empty() {
-            let groups: Vec<String> = layer.cycles.iter().map(|c| (c + 1).to_string()).collect();
-            for &c in &layer.cycles {
-                if let Some(g) = plan.cycles.get(c) {
-                    cycle_comments(&mut s, c + 1, g);
-                }
-            }
+        let _ = writeln!(s, "if [ \"$FIRST_STEP\" -le {n} ]; then");
+        if let Some(prepare) = &step.prepare {
             let _ = writeln!(
                 s,
-                "    echo \"layer {n}: cycle group(s) {} need a bootstrap by hand (see the \
-                 comments in $0); then resume: $0 $SIDE_TAG {}\" >&2",
-                groups.join(", "),
-                n + 1
+                "    prepared {n} {}",
+                shell_quote(&format!("{}: {prepare}", step.title))
             );
-            s.push_str("    exit 2\n");
         }
-        s.push_str("fi\n");
+        for p in &step.packages {
+            let _ = writeln!(s, "    submit {}", shell_quote(p));
+        }
+        s.push_str("    wait_builds\nfi\n");
     }
     let _ = writeln!(
         s,
-        "\necho \"all {total} layer(s) are built in $SIDE_TAG; ship them with: \
+        "\necho \"all {total} step(s) are built in $SIDE_TAG; ship them with: \
          bodhi updates new --from-tag $SIDE_TAG --notes '...'\" >&2"
     );
     s
 }
 
-fn header(s: &mut String, plan: &Plan, branch: &str) {
+/// The steps of the plan, in order.
+fn steps(plan: &Plan) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for (li, layer) in plan.layers.iter().enumerate() {
+        if !layer.packages.is_empty() {
+            steps.push(Step {
+                title: format!("layer {}", li + 1),
+                packages: layer.packages.clone(),
+                prepare: None,
+            });
+        }
+        for &c in &layer.cycles {
+            if let Some(g) = plan.cycles.get(c) {
+                group_steps(&mut steps, c + 1, li + 1, g);
+            }
+        }
+    }
+    steps
+}
+
+/// Bootstrap builds, sub-layers, rebuilds.
+fn group_steps(steps: &mut Vec<Step>, number: usize, layer: usize, g: &CycleGroup) {
+    let set: Vec<String> = g.bootstrap.iter().map(|b| b.package.clone()).collect();
+    let list = set.join(" ");
+    steps.push(Step {
+        title: format!("cycle group {number} (layer {layer}), bootstrap builds"),
+        packages: set.clone(),
+        prepare: Some(format!(
+            "commit and push the bootstrap mode (what each build drops is in the comments \
+             of this script) of: {list}"
+        )),
+    });
+    let rest: Vec<&Vec<String>> = g
+        .bootstrap_order
+        .iter()
+        .filter(|sub| !sub.iter().all(|p| set.contains(p)))
+        .collect();
+    for (k, sub) in rest.iter().enumerate() {
+        steps.push(Step {
+            title: format!(
+                "cycle group {number}, sub-layer {} of {}",
+                k + 1,
+                rest.len()
+            ),
+            packages: sub.iter().filter(|p| !set.contains(p)).cloned().collect(),
+            prepare: None,
+        });
+    }
+    steps.push(Step {
+        title: format!("cycle group {number}, rebuilds"),
+        packages: set,
+        prepare: Some(format!(
+            "revert the bootstrap mode, bump Release, commit and push: {list}"
+        )),
+    });
+}
+
+fn header(s: &mut String, plan: &Plan, branch: &str, steps: &[Step]) {
     let packages: usize = plan.layers.iter().map(|l| l.packages.len()).sum::<usize>()
         + plan.cycles.iter().map(|g| g.members.len()).sum::<usize>();
     let branch_c = comment_safe(branch);
     let _ = writeln!(
         s,
         "#!/bin/bash\n\
-         # Builds {packages} package(s) for {branch_c} in a Koji side tag, in {} layer(s); \
+         # Builds {packages} package(s) for {branch_c} in a Koji side tag, in {} step(s); \
          generated by ebranch.\n\
          #\n\
          # Run from a directory holding a fedpkg clone of each package (`fedpkg clone NAME`),\n\
          # each checked out on the {branch_c} branch with everything pushed.\n\
          #\n\
-         # Usage: $0 [SIDE_TAG [FIRST_LAYER]]\n\
+         # Usage: $0 [SIDE_TAG [FIRST_STEP]]\n\
          #   SIDE_TAG     build in this side tag; without it one is requested from $BASE_TAG\n\
          #                (default {branch_c}-build: check the branch's build tag with\n\
          #                `koji list-targets --name {branch_c}` and set BASE_TAG if it differs)\n\
-         #   FIRST_LAYER  resume at this layer (1-based), e.g. after a bootstrap\n\
+         #   FIRST_STEP   resume at this step (1-based); a step that needs pushed changes\n\
+         #                (bootstrap builds, rebuilds) only runs when resumed at\n\
          #\n\
-         # When every layer is built, ship them: bodhi updates new --from-tag SIDE_TAG --notes '...'",
-        plan.layers.len()
+         # When every step is built, ship them: bodhi updates new --from-tag SIDE_TAG --notes '...'",
+        steps.len()
     );
+    s.push_str("#\n# Steps:\n");
+    for (i, step) in steps.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "#   {:>3}  {}{}",
+            i + 1,
+            comment_safe(&step.title),
+            if step.prepare.is_some() {
+                " (stops first: changes to push)"
+            } else {
+                ""
+            }
+        );
+    }
     if !plan.blocked.is_empty() {
         s.push_str(
             "#\n# Blocked (unresolvable dependencies: these builds fail until they are provided):\n",
@@ -106,22 +175,17 @@ fn header(s: &mut String, plan: &Plan, branch: &str) {
             );
         }
     }
-    if !plan.cycles.is_empty() {
-        s.push_str(
-            "#\n# Cycle groups need a bootstrap by hand: Koji cannot pass --with/--without, so \
-             each\n# bootstrap is a commit that flips a %bcond (or %global bootstrap), a build, \
-             then a\n# revert and a rebuild. The script stops before each group and says how \
-             to resume.\n",
-        );
+    for (i, g) in plan.cycles.iter().enumerate() {
+        cycle_comments(s, i + 1, g);
     }
     let _ = writeln!(s, "set -euo pipefail\n\nBRANCH={}", shell_quote(branch));
 }
 
 const PRELUDE: &str = r#"BASE_TAG="${BASE_TAG:-$BRANCH-build}"
-FIRST_LAYER="${2:-1}"
-case "$FIRST_LAYER" in
+FIRST_STEP="${2:-1}"
+case "$FIRST_STEP" in
     '' | *[!0-9]*)
-        echo "FIRST_LAYER must be a layer number, not '$FIRST_LAYER'" >&2
+        echo "FIRST_STEP must be a step number, not '$FIRST_STEP'" >&2
         exit 1
         ;;
 esac
@@ -145,12 +209,21 @@ else
         echo "could not read the side tag's name from fedpkg's output" >&2
         exit 1
     fi
-    echo "side tag $SIDE_TAG; to resume at a layer: $0 $SIDE_TAG LAYER" >&2
+    echo "side tag $SIDE_TAG; to resume at a step: $0 $SIDE_TAG STEP" >&2
     koji wait-repo "$SIDE_TAG"
 fi
 
 TASKS=()
 NVRS=()
+
+# Stops before step $1 unless this run was resumed at it: its changes ($2) must be pushed.
+prepared() {
+    if [ "$FIRST_STEP" -lt "$1" ]; then
+        echo "step $1, $2" >&2
+        echo "then resume: $0 $SIDE_TAG $1" >&2
+        exit 2
+    fi
+}
 
 # Submits a build of the package in directory $1 to the side tag without waiting.
 submit() {
@@ -188,67 +261,40 @@ wait_builds() {
 }
 "#;
 
-/// The commented bootstrap recipe of one cycle group, indented for the layer's `if`.
+/// The commented bootstrap recipe of one cycle group.
 fn cycle_comments(s: &mut String, number: usize, g: &CycleGroup) {
     let _ = writeln!(
         s,
-        "    # Cycle group {number}: {} ({} elementary cycle(s){}; {} break set).",
-        comment_safe(&g.members.join(" ")),
-        g.elementary.len(),
-        if g.truncated {
-            " listed, more exist"
+        "#\n# Cycle group {number}: {} package(s); bootstrap {} ({}):",
+        g.members.len(),
+        g.bootstrap.len(),
+        if g.exact {
+            "a minimum set".to_owned()
         } else {
-            ""
+            format!("no set of fewer than {} exists", g.at_least)
         },
-        if g.exact { "minimum" } else { "greedy" },
     );
-    for b in &g.break_edges {
+    for b in &g.bootstrap {
         let _ = writeln!(
             s,
-            "    #   {} [{}]",
-            comment_safe(&b.hint),
-            comment_safe(&b.reason)
+            "#   {} ({}) drops:",
+            comment_safe(&b.package),
+            comment_safe(&b.why)
         );
-    }
-    let mut rebuild: Vec<&str> = g.break_edges.iter().map(|b| b.from.as_str()).collect();
-    rebuild.sort_unstable();
-    rebuild.dedup();
-    s.push_str("    # Bootstrap steps, once the bootstrap changes are committed and pushed:\n");
-    for step in &g.bootstrap_order {
-        for p in step {
-            let note = if rebuild.contains(&p.as_str()) {
-                "    # bootstrap build"
-            } else {
-                ""
-            };
+        for need in &b.drop {
+            let mut what: Vec<String> = need.build.iter().map(|d| format!("`{d}`")).collect();
+            what.extend(need.install.iter().map(|d| format!("what pulls in `{d}`")));
+            if what.is_empty() {
+                what.push("its dependencies".to_owned());
+            }
             let _ = writeln!(
                 s,
-                "    #   (cd {} && fedpkg build --target=\"$SIDE_TAG\"){note}",
-                comment_safe(&shell_quote(p))
+                "#     on {}: {}",
+                comment_safe(&need.needs),
+                comment_safe(&what.join(", "))
             );
         }
-        wait_comment(s, step.iter().map(String::as_str));
     }
-    s.push_str("    #   Then revert the bootstrap changes (bump Release), push, and rebuild:\n");
-    for p in &rebuild {
-        let _ = writeln!(
-            s,
-            "    #   (cd {} && fedpkg build --target=\"$SIDE_TAG\")",
-            comment_safe(&shell_quote(p))
-        );
-    }
-    wait_comment(s, rebuild.iter().copied());
-}
-
-fn wait_comment<'a>(s: &mut String, packages: impl Iterator<Item = &'a str>) {
-    let builds: Vec<String> = packages
-        .map(|p| format!("--build \"$(cd {} && fedpkg verrel)\"", shell_quote(p)))
-        .collect();
-    let _ = writeln!(
-        s,
-        "    #   koji wait-repo \"$SIDE_TAG\" {}",
-        comment_safe(&builds.join(" "))
-    );
 }
 
 /// A single-quoted shell word.
@@ -266,7 +312,7 @@ fn comment_safe(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{BreakHint, Layer};
+    use crate::model::{Bootstrap, Layer, Need};
 
     fn strings(s: &[&str]) -> Vec<String> {
         s.iter().map(|x| x.to_string()).collect()
@@ -288,15 +334,20 @@ mod tests {
                 members: strings(&["lib", "plugin"]),
                 elementary: vec![strings(&["lib", "plugin"])],
                 truncated: false,
-                break_edges: vec![BreakHint {
-                    from: "lib".into(),
-                    to: "plugin".into(),
-                    deps: strings(&["pytest"]),
-                    reason: "test-only build dependency".into(),
-                    hint: "build `lib` first without `pytest`\n(bcond/bootstrap)".into(),
+                bootstrap: vec![Bootstrap {
+                    package: "lib".into(),
+                    why: "needs only test\ntooling".into(),
+                    drop: vec![Need {
+                        needs: "plugin".into(),
+                        build: strings(&["pytest"]),
+                        install: strings(&["libx.so"]),
+                        tooling: "test".into(),
+                    }],
                 }],
                 exact: true,
+                at_least: 1,
                 bootstrap_order: vec![strings(&["lib"]), strings(&["plugin"])],
+                break_edges: vec![],
             }],
             blocked: vec![("python-patatt".into(), strings(&["python3dist(x)"]))],
         }
@@ -315,14 +366,27 @@ mod tests {
         assert!(script.contains("set -euo pipefail\n\nBRANCH='epel9'\n"));
         assert!(script.contains("#   python-patatt: python3dist(x)\n"));
         assert!(script.contains(
-            "if [ \"$FIRST_LAYER\" -le 1 ]; then\n    submit 'python-patatt'\n    wait_builds\nfi\n"
+            "if [ \"$FIRST_STEP\" -le 1 ]; then\n    submit 'python-patatt'\n    wait_builds\nfi\n"
         ));
         assert!(script.contains("    submit 'it'\\''s'\n"));
-        assert!(script.contains("#   build `lib` first without `pytest`?(bcond/bootstrap)"));
+        assert!(script.contains("# Cycle group 1: 2 package(s); bootstrap 1 (a minimum set):\n"));
+        assert!(script.contains("#   lib (needs only test?tooling) drops:\n"));
+        assert!(script.contains("#     on plugin: `pytest`, what pulls in `libx.so`\n"));
         assert!(script.contains(
-            "    #   (cd 'lib' && fedpkg build --target=\"$SIDE_TAG\")    # bootstrap build\n"
+            "#     3  cycle group 1 (layer 2), bootstrap builds (stops first: changes to push)\n"
         ));
-        assert!(script.contains("then resume: $0 $SIDE_TAG 3\" >&2\n    exit 2\nfi\n"));
+        assert!(script.contains(
+            "# Step 3 of 5: cycle group 1 (layer 2), bootstrap builds: lib\n\
+             if [ \"$FIRST_STEP\" -le 3 ]; then\n    prepared 3 "
+        ));
+        assert!(script.contains(
+            "# Step 4 of 5: cycle group 1, sub-layer 1 of 1: plugin\n\
+             if [ \"$FIRST_STEP\" -le 4 ]; then\n    submit 'plugin'\n"
+        ));
+        assert!(script.contains(
+            "# Step 5 of 5: cycle group 1, rebuilds: lib\n\
+             if [ \"$FIRST_STEP\" -le 5 ]; then\n    prepared 5 'cycle group 1, rebuilds: revert"
+        ));
     }
 
     #[test]

@@ -419,7 +419,7 @@ fn calculate_chain_build(args: &ReportArgs) -> Result<Outcome> {
             base.join(" ")
         );
     }
-    crate::commands::plan::explain(&result);
+    eprint!("{}", ebranch_plan::plan_explanation(&result, false));
     print(&chain_build_string(&result))?;
     Ok(Outcome::Clean)
 }

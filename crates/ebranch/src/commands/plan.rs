@@ -6,8 +6,8 @@ use anyhow::Result;
 use clap::{Args, ValueEnum};
 use ebranch_analysis::closure_report;
 use ebranch_plan::{
-    Plan, PlanOptions, buildroot_graph_from_report, chain_build_string, plan, plan_dot, plan_json,
-    side_tag_script,
+    PlanOptions, bootstrap_signs, buildroot_graph_from_report, chain_build_string, plan, plan_dot,
+    plan_explanation, plan_json, side_tag_script,
 };
 use ebranch_report::Report;
 
@@ -51,9 +51,17 @@ pub struct PlanArgs {
     /// The branch the side-tag script builds for (default: `--target`, else `epel10`).
     #[arg(long, value_name = "BRANCH")]
     pub branch: Option<String>,
-    /// Elementary cycles listed per strongly connected component, at most.
+    /// Elementary cycles listed per strongly connected component, at most (and at most
+    /// 2^20 packages summed over a component's listed cycles).
     #[arg(long, default_value_t = 100)]
     pub max_cycles: usize,
+    /// A package known to have a bootstrap mode (a `%bcond` that drops its dependencies
+    /// inside its cycle): preferred in bootstrap sets; repeatable.
+    #[arg(long = "bootstrap", value_name = "PKG")]
+    pub bootstrap: Vec<String>,
+    /// Also list, on stderr, every dependency each bootstrap build drops, edge by edge.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Write the output to FILE (atomically; `-` is stdout) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<std::path::PathBuf>,
@@ -72,12 +80,19 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
         )?),
     };
     let graph = buildroot_graph_from_report(&report);
+    for name in &args.bootstrap {
+        if !graph.packages.contains(name) {
+            eprintln!("warning: --bootstrap {name}: no such package to build in this plan");
+        }
+    }
     let options = PlanOptions {
         max_cycles_per_component: args.max_cycles,
+        known_bootstrap: args.bootstrap.iter().cloned().collect(),
+        bootstrap_signs: bootstrap_signs(&report),
         ..PlanOptions::default()
     };
     let result = plan(&graph, &options);
-    explain(&result);
+    eprint!("{}", plan_explanation(&result, args.verbose));
     let text = match args.format {
         PlanFormat::Chain => format!("{}\n", chain_build_string(&result)),
         PlanFormat::Script => {
@@ -99,29 +114,4 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::found_if(
         !(result.cycles.is_empty() && result.blocked.is_empty()),
     ))
-}
-
-/// Cycles and blocked packages, on stderr: what a packager must handle by hand. In the
-/// chain-build string a cycle's members are listed together in one layer.
-pub fn explain(result: &Plan) {
-    for group in &result.cycles {
-        eprintln!(
-            "cycle: {} (listed together in one layer; needs a bootstrap first{})",
-            group.members.join(" "),
-            if group.truncated {
-                "; cycle list truncated"
-            } else {
-                ""
-            }
-        );
-        for hint in &group.break_edges {
-            eprintln!("  hint: {}", hint.hint);
-        }
-    }
-    for (name, deps) in &result.blocked {
-        eprintln!(
-            "blocked: {name} needs what nothing provides: {}",
-            deps.join(", ")
-        );
-    }
 }

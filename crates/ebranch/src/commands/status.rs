@@ -78,7 +78,7 @@ pub fn run(args: StatusArgs, global: &GlobalArgs) -> Result<Outcome> {
             for group in &remaining.cycles {
                 writeln!(
                     out,
-                    "  cycle: {} (needs a bootstrap; `ebranch plan {}` gives hints)",
+                    "  cycle: {} (needs a bootstrap; `ebranch plan {}` gives the recipe)",
                     group.members.join(" "),
                     args.report.display()
                 )?;
