@@ -5,6 +5,8 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::http::{HttpError, Request, Response, Transport, decode, exchange, unexpected_status};
+use crate::stats::{UpdateQuery, UpdateRecord};
+use crate::time::Timestamp;
 use crate::url::{ServiceUrl, query};
 
 /// The production Bodhi.
@@ -14,6 +16,8 @@ pub const DEFAULT_BODHI_URL: &str = "https://bodhi.fedoraproject.org";
 const ROWS_PER_PAGE: &str = "100";
 /// Never follow more pages than this.
 const MAX_PAGES: u32 = 50;
+/// A statistics query may page through this many pages (100,000 updates) and no more.
+const MAX_QUERY_PAGES: u32 = 1000;
 
 /// A Bodhi failure.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -21,6 +25,20 @@ pub enum BodhiError {
     /// Transport or decoding failure.
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// A query matches more updates than ebranch will page through.
+    #[error(
+        "{url} matches {total} updates in {pages} pages; narrow the query (at most {max} pages)"
+    )]
+    TooLarge {
+        /// URL of the first page.
+        url: String,
+        /// Updates matched.
+        total: u64,
+        /// Pages of 100.
+        pages: u32,
+        /// The limit.
+        max: u32,
+    },
     /// Bodhi answered with its error shape.
     #[error("{url} answered HTTP {status}: {message}")]
     Api {
@@ -181,6 +199,45 @@ fn one() -> u32 {
 }
 
 #[derive(Deserialize)]
+struct QueryUpdate {
+    alias: String,
+    status: String,
+    #[serde(default)]
+    builds: Vec<RawBuild>,
+    #[serde(default)]
+    date_submitted: Option<String>,
+    #[serde(default)]
+    date_stable: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct QueryPage {
+    updates: Vec<QueryUpdate>,
+    #[serde(default)]
+    pages: u32,
+    #[serde(default)]
+    total: u64,
+}
+
+/// A Bodhi date (`YYYY-MM-DD HH:MM:SS`, or null); anything else is a decoding error.
+fn bodhi_date(
+    url: &str,
+    alias: &str,
+    field: &str,
+    text: Option<String>,
+) -> Result<Option<Timestamp>, HttpError> {
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => Timestamp::parse(t)
+            .map(Some)
+            .ok_or_else(|| HttpError::Decode {
+                url: url.to_string(),
+                message: format!("update {alias} has {field} {t:?}, not a date"),
+            }),
+    }
+}
+
+#[derive(Deserialize)]
 struct CorniceError {
     #[serde(default)]
     description: String,
@@ -216,6 +273,46 @@ impl BodhiClient {
             },
             Err(_) => unexpected_status(&url, &response).into(),
         })
+    }
+}
+
+impl BodhiClient {
+    /// Every update `query` matches, asked for in pages of 100 (Bodhi is slow on large
+    /// pages), in Bodhi's order (newest submission first).
+    pub fn query_updates(&self, query: &UpdateQuery) -> Result<Vec<UpdateRecord>, BodhiError> {
+        let params = query.params();
+        let mut all = Vec::new();
+        let mut page = 1;
+        loop {
+            let page_text = page.to_string();
+            let mut pairs: Vec<(&str, &str)> =
+                params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            pairs.push(("rows_per_page", ROWS_PER_PAGE));
+            pairs.push(("page", &page_text));
+            let (url, response) = self.get("/updates/", &pairs)?;
+            let body: QueryPage = decode(&url, &response)?;
+            if body.pages > MAX_QUERY_PAGES {
+                return Err(BodhiError::TooLarge {
+                    url,
+                    total: body.total,
+                    pages: body.pages,
+                    max: MAX_QUERY_PAGES,
+                });
+            }
+            for u in body.updates {
+                all.push(UpdateRecord {
+                    date_submitted: bodhi_date(&url, &u.alias, "date_submitted", u.date_submitted)?,
+                    date_stable: bodhi_date(&url, &u.alias, "date_stable", u.date_stable)?,
+                    builds: u.builds.into_iter().map(|b| b.nvr).collect(),
+                    status: u.status,
+                    alias: u.alias,
+                });
+            }
+            if page >= body.pages {
+                return Ok(all);
+            }
+            page += 1;
+        }
     }
 }
 

@@ -12,7 +12,8 @@
 //! - texts: [`templates`]
 //! - the report file: [`report`]
 //! - flows: [`request`] (one request), [`batch`] (a whole report), [`status`] (refresh
-//!   and statuses), [`followup`] (stalled requests)
+//!   and statuses), [`followup`] (stalled requests), [`stats`] (updates per month and
+//!   ecosystem, with their charts)
 //! - with the `fake` feature: `fake`, stateful loopback fakes of the three services
 //!   (tests and the `fake-services` example)
 
@@ -29,6 +30,7 @@ pub mod report;
 pub mod request;
 pub mod secret;
 pub mod services;
+pub mod stats;
 pub mod status;
 pub mod templates;
 pub mod time;

@@ -87,6 +87,9 @@ pub enum Command {
     Issues(crate::commands::issues::IssuesArgs),
     /// Print the version (as ebranch 0.0.3 does).
     Version,
+    /// A packager's Bodhi updates per month and per ecosystem (`--user`), or when the
+    /// packages of a report reached stable (`--report`): a bar chart, JSON, CSV or HTML.
+    Stats(crate::commands::stats::StatsArgs),
     /// Print a shell completion script generated from these commands and options.
     Completions(crate::commands::completions::CompletionsArgs),
     /// Write the manual pages (`ebranch.1`, `ebranch-missing.1`, ...) into a directory.

@@ -4,9 +4,11 @@
 //! - [`server`]: the HTTP server (127.0.0.1 only; undeclared requests fail the test),
 //! - [`bugzilla`]: Bugzilla's REST API, stateful (filed bugs are found by later searches),
 //! - [`distgit_bodhi`]: dist-git (Pagure API) and Bodhi,
+//! - [`bodhi_updates`]: Bodhi's `/updates/` query with its filters and paging (stats),
 //! - [`FakeServices`]: all three behind one port, seeded from a [`Seed`] (JSON), as the
 //!   `fake-services` example serves them.
 
+pub mod bodhi_updates;
 pub mod bugzilla;
 pub mod distgit_bodhi;
 pub mod server;

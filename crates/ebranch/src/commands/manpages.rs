@@ -375,6 +375,20 @@ fn examples(path: &[&str]) -> &'static [(&'static str, &'static str)] {
             "As ebranch 0.0.3 spelled it, saving the report:",
             "ebranch dependencies missing-build-reqs python-b4 epel10 -f b4.json",
         )],
+        ["stats"] => &[
+            (
+                "New EPEL 9 packages per month by one packager since 2022 (the chart):",
+                "ebranch stats --user salimma --release EPEL-9 --type newpackage --status stable --since 2022-01-01",
+            ),
+            (
+                "The same as an HTML page with an SVG chart:",
+                "ebranch stats --user salimma --release EPEL-9 --type newpackage --status stable --format html -o stats.html",
+            ),
+            (
+                "When the packages of an effort reached stable:",
+                "ebranch stats --report b4.json --release epel10",
+            ),
+        ],
         ["completions"] => &[
             (
                 "For bash (for the current user):",

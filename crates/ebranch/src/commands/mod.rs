@@ -12,6 +12,7 @@ mod query;
 pub mod releases;
 mod repoclosure;
 pub mod request;
+pub mod stats;
 pub mod status;
 
 use std::io::Write as _;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Releases(args) => releases::run(args, global),
         Command::Request(args) => request::run(args, global),
         Command::Status(args) => status::run(args, global),
+        Command::Stats(args) => stats::run(args, global),
         Command::FollowUp(args) => followup::run(args, global),
         Command::Dependencies(args) => compat::run(args, global),
         Command::Issues(args) => issues::run(args, global),
