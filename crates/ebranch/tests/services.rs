@@ -822,6 +822,52 @@ fn follow_up_reminds_once_then_escalates() {
     assert_eq!(w.writes(), writes + 4);
 }
 
+/// The demo world plus one earlier request for python-b4.
+fn world_with_b4_request(product: &str, summary: &str, status: &str, resolution: &str) -> World {
+    World::start(&demo_seed(|s| {
+        s.bugs.push(
+            serde_json::from_value(serde_json::json!({
+                "id": 2_250_000, "component": "python-b4", "summary": summary,
+                "product": product, "version": if product == "Fedora" { "rawhide" } else { "epel10" },
+                "status": status, "resolution": resolution, "created": "-400d",
+            }))
+            .unwrap(),
+        );
+    }))
+}
+
+#[test]
+fn open_requests_titled_the_usual_ways_are_adopted_not_filed_again() {
+    for (product, summary) in [
+        ("Fedora", "Please branch python-b4 for EPEL 10"),
+        ("Fedora EPEL", "python-b4 for EPEL-10"),
+        ("Fedora EPEL", "EPEL10 request: python-b4"),
+        ("Fedora", "Please build python-b4 for el10"),
+        ("Fedora EPEL", "Branch python-b4 for epel10.1"),
+    ] {
+        let w = world_with_b4_request(product, summary, "NEW", "");
+        let out = w.run(&["request", "python-b4"]);
+        assert_eq!(out.code, 0, "{summary}: {}", out.stderr);
+        assert_eq!(
+            out.stdout,
+            format!(
+                "python-b4: open request bug 2250000 exists; nothing filed  {}/show_bug.cgi?id=2250000\n",
+                w.base()
+            ),
+            "{product}: {summary}"
+        );
+        assert_eq!(w.writes(), 0, "{summary}: nothing filed");
+    }
+    // A bug report is not a request: the request is filed.
+    let w = world_with_b4_request("Fedora EPEL", "python-b4 FTBFS in EPEL 10", "NEW", "");
+    let out = w.run(&["request", "python-b4"]);
+    assert!(
+        out.stdout.starts_with("python-b4: filed bug 2300001"),
+        "{}",
+        out.stdout
+    );
+}
+
 #[test]
 fn as_of_refuses_impossible_and_far_dates_and_honours_offsets() {
     let w = World::demo();

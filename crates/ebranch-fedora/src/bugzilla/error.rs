@@ -35,6 +35,29 @@ pub enum BugzillaError {
         /// URL.
         url: String,
     },
+    /// A search matches more bugs than ebranch reads.
+    #[error(
+        "{url}: the search matches {}; ebranch reads at most {cap} and does not judge from part of them",
+        total.map_or_else(|| format!("more than {cap} bugs"), |t| format!("{t} bugs"))
+    )]
+    TooManyMatches {
+        /// URL of the last page read.
+        url: String,
+        /// Bugzilla's count of the matches, when it gave one.
+        total: Option<u64>,
+        /// [`super::MAX_SEARCH_RESULTS`].
+        cap: u64,
+    },
+    /// A search page came back empty before all matches were read.
+    #[error("{url}: Bugzilla stopped after {read} of the {total} bugs it matched")]
+    Incomplete {
+        /// URL of the empty page.
+        url: String,
+        /// Bugs read.
+        read: u64,
+        /// Bugzilla's count of the matches.
+        total: u64,
+    },
     /// No bug answers to this number or alias.
     #[error("{url}: no bug {what}")]
     NotFound {

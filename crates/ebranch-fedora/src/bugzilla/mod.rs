@@ -3,10 +3,12 @@
 mod error;
 mod model;
 mod rest;
+mod title;
 
 pub use error::BugzillaError;
 pub use model::{Bug, BugSearch, BugUpdate, Comment, Flag, NewBug, is_branch_request_for};
-pub use rest::{BugzillaClient, DEFAULT_BUGZILLA_URL};
+pub use rest::{BugzillaClient, DEFAULT_BUGZILLA_URL, MAX_SEARCH_RESULTS};
+pub use title::is_request_title;
 
 /// What ebranch asks of Bugzilla.
 pub trait Bugzilla {

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::{Value, json};
 
+use super::title::is_request_title;
 use crate::branch::Branch;
 use crate::time::Timestamp;
 
@@ -193,19 +194,10 @@ impl BugUpdate {
 }
 
 /// Whether `bug` is a branch request for `package` in `target`'s family: the component
-/// is the package, and the summary says "branch" and names an `epel` branch of that family.
+/// is the package and the summary reads as a request for that EPEL version, however it
+/// is worded ([`is_request_title`]).
 pub fn is_branch_request_for(bug: &Bug, package: &str, target: &Branch) -> bool {
-    if bug.component != package {
-        return false;
-    }
-    let summary = bug.summary.to_ascii_lowercase();
-    if !summary.contains("branch") {
-        return false;
-    }
-    summary
-        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
-        .map(|w| w.trim_end_matches('.'))
-        .any(|w| w.starts_with("epel") && target.same_family(w))
+    bug.component == package && is_request_title(&bug.summary, target)
 }
 
 /// Accept `"x"` or `["x", …]` (first element) or null.

@@ -1,6 +1,6 @@
 //! The Bugzilla REST client (`/rest/bug…`), authenticating with `Authorization: Bearer`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -17,10 +17,12 @@ pub const DEFAULT_BUGZILLA_URL: &str = "https://bugzilla.redhat.com";
 
 /// Fields asked for on every bug read.
 const INCLUDE_FIELDS: &str = "id,summary,status,resolution,product,component,version,assigned_to,creator,creation_time,last_change_time,depends_on,blocks,flags";
-/// Rows per search page (Red Hat's default is 20, its maximum 1000).
+/// Rows per search page asked for (Red Hat's default is 20, its maximum 1000; anonymous
+/// searches get 20 whatever is asked).
 const PAGE: usize = 100;
-/// Never follow more search pages than this.
-const MAX_PAGES: usize = 20;
+/// A search reads at most this many bugs. One that matches more fails (it is never cut
+/// short silently): no branch-request search of one component comes near it.
+pub const MAX_SEARCH_RESULTS: u64 = 5_000;
 /// Bugs per `GET /rest/bug?id=…`.
 const IDS_PER_GET: usize = 100;
 
@@ -52,8 +54,18 @@ struct BugsBody {
 struct SearchBody {
     #[serde(default)]
     bugs: Vec<Bug>,
-    #[serde(default)]
+    /// Red Hat's count of all matches (upstream Bugzilla sends none).
+    #[serde(default, deserialize_with = "count")]
     total_matches: Option<u64>,
+}
+
+/// A count sent as a number or as a string of digits.
+fn count<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => n.as_u64(),
+        serde_json::Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    })
 }
 
 #[derive(Deserialize)]
@@ -112,6 +124,27 @@ impl BugzillaClient {
         })
     }
 
+    fn search_url(&self, search: &BugSearch, offset: usize) -> String {
+        let offset = offset.to_string();
+        let limit = PAGE.to_string();
+        let mut params: Vec<(&str, &str)> = Vec::new();
+        params.extend(search.products.iter().map(|p| ("product", p.as_str())));
+        if let Some(c) = &search.component {
+            params.push(("component", c));
+        }
+        if let Some(s) = &search.summary {
+            params.push(("summary", s));
+        }
+        params.extend(search.statuses.iter().map(|s| ("status", s.as_str())));
+        params.extend([
+            ("include_fields", INCLUDE_FIELDS),
+            ("order", "bug_id"),
+            ("limit", limit.as_str()),
+            ("offset", offset.as_str()),
+        ]);
+        format!("{}{}", self.base.join("/rest/bug"), query(&params))
+    }
+
     fn get_bugs(&self, url: &str) -> Result<Vec<Bug>, BugzillaError> {
         let response = self.send(Request::get(url))?;
         Ok(decode::<BugsBody>(url, &response)?.bugs)
@@ -119,41 +152,38 @@ impl BugzillaClient {
 }
 
 impl Bugzilla for BugzillaClient {
+    /// Every match, page by page (ordered by bug number, so pages do not shift), until
+    /// Red Hat's `total_matches` are all read, or, from a server that does not count, until
+    /// an empty page. Fails rather than return part of the matches.
     fn search(&self, search: &BugSearch) -> Result<Vec<Bug>, BugzillaError> {
-        let mut found = Vec::new();
-        for _ in 0..MAX_PAGES {
-            let offset = found.len().to_string();
-            let limit = PAGE.to_string();
-            let mut params: Vec<(&str, &str)> = Vec::new();
-            params.extend(search.products.iter().map(|p| ("product", p.as_str())));
-            if let Some(c) = &search.component {
-                params.push(("component", c));
-            }
-            if let Some(s) = &search.summary {
-                params.push(("summary", s));
-            }
-            params.extend(search.statuses.iter().map(|s| ("status", s.as_str())));
-            params.extend([
-                ("include_fields", INCLUDE_FIELDS),
-                ("order", "bug_id"),
-                ("limit", limit.as_str()),
-                ("offset", offset.as_str()),
-            ]);
-            let url = format!("{}{}", self.base.join("/rest/bug"), query(&params));
+        let mut found: Vec<Bug> = Vec::new();
+        let mut seen = HashSet::new();
+        let mut offset = 0;
+        loop {
+            let url = self.search_url(search, offset);
             let response = self.send(Request::get(&url))?;
             let page: SearchBody = decode(&url, &response)?;
             let got = page.bugs.len();
-            found.extend(page.bugs);
-            // Red Hat caps pages (20 for anonymous users) and reports `total_matches`.
-            let more = match page.total_matches {
-                Some(total) => (found.len() as u64) < total,
-                None => got >= PAGE,
-            };
-            if got == 0 || !more {
-                break;
+            offset += got;
+            found.extend(page.bugs.into_iter().filter(|b| seen.insert(b.id)));
+            let read = found.len() as u64;
+            let total = page.total_matches;
+            if total.unwrap_or(read) > MAX_SEARCH_RESULTS {
+                return Err(BugzillaError::TooManyMatches {
+                    url,
+                    total,
+                    cap: MAX_SEARCH_RESULTS,
+                });
+            }
+            match total {
+                Some(total) if read >= total => return Ok(found),
+                Some(total) if got == 0 => {
+                    return Err(BugzillaError::Incomplete { url, read, total });
+                }
+                None if got == 0 => return Ok(found),
+                _ => {}
             }
         }
-        Ok(found)
     }
 
     fn get(&self, ids: &[u64]) -> Result<Vec<Bug>, BugzillaError> {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use ebranch_fedora::bodhi::{Bodhi, UpdateStatus, release_for_branch};
 use ebranch_fedora::bugzilla::{
-    BugSearch, BugUpdate, Bugzilla, BugzillaClient, BugzillaError, NewBug,
+    BugSearch, BugUpdate, Bugzilla, BugzillaClient, BugzillaError, MAX_SEARCH_RESULTS, NewBug,
 };
 use ebranch_fedora::http::HttpError;
 use ebranch_fedora::pagure::{DistGit, DistGitError};
@@ -443,5 +443,117 @@ fn the_api_key_echoed_by_a_server_is_redacted_whatever_the_error() {
             "{}/rest/bug answered HTTP 500: proxy error for Bearer <redacted>",
             server.base
         )
+    );
+}
+
+#[test]
+fn bugzilla_search_reads_every_match_then_fails_past_the_cap() {
+    let bz = FakeBugzilla::start(&["python-foo", "python-bar"], &[]);
+    let seed = |first: u64, n: u64, component: &str| {
+        for id in first..first + n {
+            bz.seed(earlier_bug(
+                id,
+                component,
+                "Please branch and build it in epel9",
+                "NEW",
+                "2024-01-01T00:00:00Z",
+            ));
+        }
+    };
+    seed(100_000, 2_500, "python-foo");
+    let c = clients(
+        &bz.server.base,
+        "https://src.example.invalid",
+        "https://bodhi.example.invalid",
+        false,
+    );
+    let found = c
+        .bugzilla
+        .search(&BugSearch::branch_requests("python-foo"))
+        .unwrap();
+    assert_eq!(found.len(), 2_500, "no page limit cuts a search short");
+
+    seed(200_000, MAX_SEARCH_RESULTS + 1, "python-bar");
+    bz.server.clear_log();
+    let err = c
+        .bugzilla
+        .search(&BugSearch::branch_requests("python-bar"))
+        .unwrap_err();
+    assert!(
+        matches!(err, BugzillaError::TooManyMatches { total: Some(t), .. } if t == MAX_SEARCH_RESULTS + 1),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("the search matches 5001 bugs; ebranch reads at most 5000"),
+        "{err}"
+    );
+    assert_eq!(
+        bz.server.log().len(),
+        1,
+        "Bugzilla's count is enough to refuse"
+    );
+}
+
+/// Upstream Bugzilla: no `total_matches`, and pages of at most 20 whatever is asked.
+fn uncounting_bugzilla(bugs: u64, claim_total: Option<u64>) -> FakeServer {
+    FakeServer::start(Arc::new(move |seen: &crate::support::server::Seen| {
+        if seen.path != "/rest/bug" {
+            return None;
+        }
+        let offset: u64 = seen.param("offset")?.parse().ok()?;
+        let page: Vec<serde_json::Value> = (offset..bugs.min(offset + 20))
+            .map(|i| {
+                serde_json::json!({"id": 1 + i, "component": "python-foo", "status": "NEW",
+                                   "summary": "Please branch python-foo for EPEL 10"})
+            })
+            .collect();
+        let mut body = serde_json::json!({"bugs": page});
+        if let Some(total) = claim_total {
+            body["total_matches"] = total.into();
+        }
+        Some(Reply::json(200, body))
+    }))
+}
+
+#[test]
+fn bugzilla_search_without_a_count_reads_to_the_empty_page() {
+    let server = uncounting_bugzilla(45, None);
+    let c = clients(
+        &server.base,
+        "https://src.example.invalid",
+        "https://bodhi.example.invalid",
+        false,
+    );
+    let found = c
+        .bugzilla
+        .search(&BugSearch::branch_requests("python-foo"))
+        .unwrap();
+    assert_eq!(found.len(), 45);
+    let offsets: Vec<String> = server
+        .log()
+        .iter()
+        .map(|s| s.param("offset").unwrap().to_string())
+        .collect();
+    assert_eq!(offsets, vec!["0", "20", "40", "45"]);
+}
+
+#[test]
+fn bugzilla_search_that_stops_short_of_its_count_is_an_error() {
+    let server = uncounting_bugzilla(30, Some(50));
+    let c = clients(
+        &server.base,
+        "https://src.example.invalid",
+        "https://bodhi.example.invalid",
+        false,
+    );
+    let err = c
+        .bugzilla
+        .search(&BugSearch::branch_requests("python-foo"))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .ends_with("Bugzilla stopped after 30 of the 50 bugs it matched"),
+        "{err}"
     );
 }
