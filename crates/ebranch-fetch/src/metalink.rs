@@ -179,4 +179,15 @@ mod tests {
         );
         assert!(Metalink::parse("<html>404</html>").is_err());
     }
+
+    #[test]
+    fn metalink_nested_fifty_thousand_deep_is_an_error_not_a_stack_overflow() {
+        let deep = format!(
+            "<metalink>{}{}</metalink>",
+            "<files>".repeat(50_000),
+            "</files>".repeat(50_000)
+        );
+        let err = Metalink::parse(&deep).unwrap_err();
+        assert!(err.contains("nested deeper than"), "{err}");
+    }
 }

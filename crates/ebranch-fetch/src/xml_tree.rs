@@ -38,16 +38,29 @@ impl Element {
     }
 }
 
+/// The deepest nesting of elements accepted (a metalink needs 6). The tree is built without
+/// recursion, but dropping, cloning or printing it recurses: the bound keeps those far
+/// from the end of the stack.
+pub(crate) const MAX_DEPTH: usize = 64;
+
 /// Parses a whole document and returns its root element.
 pub(crate) fn parse(text: &str) -> Result<Element, String> {
     let mut reader = Reader::from_str(text);
     let mut stack: Vec<Element> = Vec::new();
     loop {
+        let at = reader.buffer_position();
         let event = reader
             .read_event()
             .map_err(|e| format!("XML error at byte {}: {e}", reader.error_position()))?;
         match event {
-            Event::Start(start) => stack.push(open(&start)?),
+            Event::Start(start) => {
+                if stack.len() == MAX_DEPTH {
+                    return Err(format!(
+                        "elements nested deeper than {MAX_DEPTH} levels at byte {at}"
+                    ));
+                }
+                stack.push(open(&start)?)
+            }
             Event::Empty(start) => {
                 let element = open(&start)?;
                 match stack.last_mut() {
@@ -143,5 +156,16 @@ mod tests {
         assert_eq!(root.child("d").unwrap().attr("xml:base"), Some("u"));
         assert!(parse("<a><b></a>").is_err());
         assert!(parse("<a>").is_err());
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_an_error_not_a_stack_overflow() {
+        let nested = |depth: usize| format!("{}{}", "<a>".repeat(depth), "</a>".repeat(depth));
+        assert!(parse(&nested(MAX_DEPTH)).is_ok());
+        let err = parse(&nested(MAX_DEPTH + 1)).unwrap_err();
+        assert_eq!(err, "elements nested deeper than 64 levels at byte 192");
+        // 50,000 levels in 350 KB: the tree was built, then dropping it overflowed the stack.
+        let err = parse(&nested(50_000)).unwrap_err();
+        assert!(err.contains("nested deeper than 64 levels"), "{err}");
     }
 }

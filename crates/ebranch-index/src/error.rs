@@ -4,7 +4,7 @@
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     /// A rich dependency of a package could not be parsed.
-    #[error("unparsable dependency `{dep}` of `{package}` in repository `{repo}`")]
+    #[error("unparsable dependency of `{package}` in repository `{repo}`")]
     BadDependency {
         /// The repository's label (its path or URL).
         repo: String,

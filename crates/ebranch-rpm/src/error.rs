@@ -7,7 +7,7 @@ use crate::dep::RichOp;
 /// Displays as one line naming the input, the byte position and what was
 /// expected there.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("invalid dependency {input:?}: at byte {position}: {kind}")]
+#[error("invalid dependency {}: at byte {position}: {kind}", shown(input))]
 pub struct ParseDepError {
     /// The whole text that was being parsed.
     pub input: String,
@@ -15,6 +15,19 @@ pub struct ParseDepError {
     pub position: usize,
     /// What went wrong.
     pub kind: ParseDepErrorKind,
+}
+
+/// The input as shown in messages: quoted, and abbreviated when long.
+fn shown(input: &str) -> String {
+    const SHOWN: usize = 120;
+    if input.len() <= 2 * SHOWN {
+        return format!("{input:?}");
+    }
+    let mut end = SHOWN;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{:?}… ({} bytes)", &input[..end], input.len())
 }
 
 /// What went wrong in a [`ParseDepError`].
@@ -112,4 +125,10 @@ pub enum ParseDepErrorKind {
     /// "Illegal context for 'unless', please use 'or' instead").
     #[error("'unless' is not allowed in an 'and'-like context; use 'or' instead")]
     UnlessInAndContext,
+    /// Parentheses nested deeper than [`MAX_RICH_DEPTH`](crate::MAX_RICH_DEPTH).
+    #[error("rich dependency nested deeper than {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
 }

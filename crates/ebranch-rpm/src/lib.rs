@@ -41,5 +41,5 @@ pub use error::{ParseDepError, ParseDepErrorKind};
 pub use evr::{EvrRef, compare_evr, format_evr, format_evr_attrs};
 pub use flags::Flags;
 pub use overlap::ranges_overlap;
-pub use parse::{RichContext, parse_requirement, parse_rich, parse_rich_for_tag};
+pub use parse::{MAX_RICH_DEPTH, RichContext, parse_requirement, parse_rich, parse_rich_for_tag};
 pub use vercmp::rpmvercmp;

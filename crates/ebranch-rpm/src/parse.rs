@@ -87,6 +87,11 @@ fn parse_rich_checked(
     }
 }
 
+/// The deepest nesting of parentheses accepted in a rich dependency. Real ones nest a few
+/// levels; the bound keeps the parser, and every recursive walk of the tree it builds
+/// (evaluation, rendering, drop), far from the end of the stack.
+pub const MAX_RICH_DEPTH: usize = 256;
+
 /// rpm's separators between tokens: C `isspace` plus `,`.
 #[inline]
 fn is_sep(c: u8) -> bool {
@@ -254,7 +259,7 @@ impl<'a> Parser<'a> {
     /// A whole text holding one rich dependency; `context` adds the
     /// top-level check of `rpmrichParseForTag`.
     fn rich_top(&mut self, context: Option<RichContext>) -> Result<Requirement, ParseDepError> {
-        let (req, taint) = self.group()?;
+        let (req, taint) = self.group(1)?;
         self.skip_ws();
         if self.peek().is_some() {
             return Err(self.trailing());
@@ -275,11 +280,19 @@ impl<'a> Parser<'a> {
         Ok(req)
     }
 
-    /// One parenthesised group, at `(`.
-    fn group(&mut self) -> Result<(Requirement, Taint), ParseDepError> {
+    /// One parenthesised group, at `(`, nested `depth` groups deep (the outermost is 1).
+    fn group(&mut self, depth: usize) -> Result<(Requirement, Taint), ParseDepError> {
         use ParseDepErrorKind as K;
         let open = self.pos;
         debug_assert_eq!(self.peek(), Some(b'('));
+        if depth > MAX_RICH_DEPTH {
+            return Err(self.err(
+                open,
+                K::TooDeep {
+                    limit: MAX_RICH_DEPTH,
+                },
+            ));
+        }
         self.pos += 1;
 
         let mut operands: Vec<Requirement> = Vec::new();
@@ -299,7 +312,7 @@ impl<'a> Parser<'a> {
                     return Err(self.err(self.pos, kind));
                 }
                 Some(b'(') => {
-                    let (req, mut sub) = self.group()?;
+                    let (req, mut sub) = self.group(depth + 1)?;
                     if self.strict && matches!(ops.last(), Some((RichOp::If | RichOp::Unless, _))) {
                         // The condition of if/unless may hold anything.
                         sub.no_and = None;

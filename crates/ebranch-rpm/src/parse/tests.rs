@@ -612,6 +612,48 @@ fn deep_nesting() {
     assert_eq!(parse(&text).to_string(), text);
 }
 
+/// `depth` nested `if` groups around `x`: a tree `depth` levels deep (no flattening).
+fn nested_if(depth: usize) -> String {
+    let mut text = String::from("x");
+    for i in 0..depth {
+        text = format!("(d{i} if {text})");
+    }
+    text
+}
+
+#[test]
+fn rich_nesting_past_the_limit_is_an_error_not_a_stack_overflow() {
+    let at_limit = parse(&nested_if(MAX_RICH_DEPTH));
+    assert_eq!(at_limit.to_string(), nested_if(MAX_RICH_DEPTH));
+    let too_deep = nested_if(MAX_RICH_DEPTH + 1);
+    let innermost = too_deep.rfind('(').unwrap();
+    assert_eq!(
+        err(&too_deep),
+        (
+            innermost,
+            K::TooDeep {
+                limit: MAX_RICH_DEPTH
+            }
+        )
+    );
+    // 20,000 levels, as a hostile primary.xml or command line may hold: one error, no crash.
+    for text in [
+        nested_if(20_000),
+        format!("{}x{}", "(".repeat(20_000), ")".repeat(20_000)),
+    ] {
+        let e = parse_requirement(&text).unwrap_err();
+        assert!(matches!(e.kind, K::TooDeep { .. }), "{e}");
+        let shown = e.to_string();
+        assert!(
+            shown.len() < 400,
+            "the message abbreviates the input: {shown}"
+        );
+        assert!(shown.contains("nested deeper than 256 levels"), "{shown}");
+    }
+    let strict = parse_rich_for_tag(&nested_if(20_000), RichContext::Requires).unwrap_err();
+    assert!(matches!(strict.kind, K::TooDeep { .. }), "{strict}");
+}
+
 /// A small deterministic generator (xorshift) for the round-trip property.
 struct Rng(u64);
 

@@ -46,13 +46,13 @@ pub fn run(cmd: QueryCommand, global: &GlobalArgs) -> Result<Outcome> {
         } => {
             let reqs = deps
                 .iter()
-                .map(|d| parse_requirement(d).with_context(|| format!("bad dependency `{d}`")))
+                .map(|d| parse_requirement(d).context("bad dependency on the command line"))
                 .collect::<Result<Vec<_>>>()?;
             let pool = load(&repos.repos, global)?.pool;
             whatprovides(&pool, &deps, &reqs, format.json)
         }
         QueryCommand::Whatrequires { repos, format, dep } => {
-            let req = parse_requirement(&dep).with_context(|| format!("bad dependency `{dep}`"))?;
+            let req = parse_requirement(&dep).context("bad dependency on the command line")?;
             let Requirement::Simple(simple) = req else {
                 bail!(
                     "`whatrequires` takes a plain dependency (`name` or `name OP version`), not `{dep}`"
