@@ -91,6 +91,19 @@ pub enum RepodataError {
         message: String,
     },
 
+    /// The (decompressed) document is larger than allowed, as a whole or in one tag, text
+    /// or comment: a decompression bomb or a damaged file. `position` is a byte offset in
+    /// the decompressed document.
+    #[error("oversized metadata in {} at byte {position}: {message}", .path.display())]
+    Oversized {
+        /// The metadata file.
+        path: PathBuf,
+        /// Byte offset in the decompressed document.
+        position: u64,
+        /// What is too large.
+        message: String,
+    },
+
     /// The document ended before its root element was closed: the file was
     /// truncated.
     #[error("truncated metadata in {}: document ends at byte {position} {detail}", .path.display())]

@@ -115,7 +115,7 @@ pub(crate) fn parse_filelists(
             }
             Event::Text(t) => {
                 if capture.is_some() {
-                    text.push_str(&t);
+                    input.push_text(&mut text, &t)?;
                 }
             }
             Event::GeneralRef(r) => {
@@ -125,7 +125,7 @@ pub(crate) fn parse_filelists(
             }
             Event::CData(t) => {
                 if capture.is_some() {
-                    text.push_str(&t);
+                    input.push_text(&mut text, &t)?;
                 }
             }
             Event::End(e) => match e.name().as_ref() {

@@ -32,6 +32,7 @@ pub mod compression;
 mod error;
 pub mod fasthash;
 mod filelists;
+pub mod guard;
 pub mod modulemd;
 mod primary;
 mod read;

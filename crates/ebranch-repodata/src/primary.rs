@@ -146,7 +146,7 @@ pub(crate) fn parse_primary(
             }
             Event::Text(t) => {
                 if capture != Capture::None {
-                    s.text.push_str(&t);
+                    input.push_text(&mut s.text, &t)?;
                 }
             }
             Event::GeneralRef(r) => {
@@ -156,7 +156,7 @@ pub(crate) fn parse_primary(
             }
             Event::CData(t) => {
                 if capture != Capture::None {
-                    s.text.push_str(&t);
+                    input.push_text(&mut s.text, &t)?;
                 }
             }
             Event::End(e) => {
@@ -617,6 +617,119 @@ text</description>
         let r = parse_str(r#"<metadata packages="0"></metadata>"#).unwrap();
         assert!(r.is_empty());
         assert_eq!(r.strings.len(), 1);
+    }
+
+    /// Parses `head`, then `repeat` copies of `unit`, then `tail`, streamed (never held).
+    fn parse_streamed(head: &str, unit: &str, repeat: usize, tail: &str) -> RepodataError {
+        struct Repeat {
+            unit: Vec<u8>,
+            left: usize,
+        }
+        impl std::io::Read for Repeat {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = (out.len() / self.unit.len()).min(self.left);
+                for chunk in out.chunks_mut(self.unit.len()).take(n) {
+                    chunk.copy_from_slice(&self.unit);
+                }
+                self.left -= n;
+                Ok(n * self.unit.len())
+            }
+        }
+        use std::io::Read;
+        let body = Repeat {
+            unit: unit.as_bytes().to_vec(),
+            left: repeat,
+        };
+        let stream = std::io::Cursor::new(head.as_bytes().to_vec())
+            .chain(body)
+            .chain(std::io::Cursor::new(tail.as_bytes().to_vec()));
+        let mut input = XmlInput::from_reader(
+            Path::new("test-primary.xml"),
+            Compression::None,
+            Box::new(std::io::BufReader::new(stream)),
+        );
+        let mut out = RepoData::default();
+        match parse_primary(&mut input, &mut out) {
+            Ok(n) => panic!("read {n} packages"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn name_made_of_many_references_is_bounded() {
+        // Each `&amp;` is an event of its own: the kept text is what must be bounded.
+        let head = format!("{HEAD}<package><name>");
+        let err = parse_streamed(&head, "&amp;", 20 << 20, "</name></package></metadata>");
+        let msg = err.to_string();
+        assert!(matches!(err, RepodataError::Oversized { .. }), "{msg}");
+        assert!(
+            msg.starts_with("oversized metadata in test-primary.xml at byte "),
+            "{msg}"
+        );
+        assert!(msg.contains("text longer than 16 MiB"), "{msg}");
+    }
+
+    #[test]
+    fn huge_text_attribute_or_comment_is_bounded() {
+        let head = HEAD.len() as u64;
+        for (open, close, at) in [
+            ("<package><name>", "</name>", head + 15),
+            ("<package><description>", "</description>", head + 22),
+            ("<package><location href=\"", "\"/>", head + 9),
+            // The newline skipped before the comment is read with it.
+            ("<!--", "-->", head - 1),
+        ] {
+            let err = parse_streamed(&format!("{HEAD}{open}"), "a", 40 << 20, close);
+            let msg = err.to_string();
+            assert!(
+                msg.starts_with(&format!(
+                    "oversized metadata in test-primary.xml at byte {at}: a tag, text or comment longer than 16 MiB"
+                )),
+                "{open}: {msg}"
+            );
+        }
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_rejected_with_their_offset() {
+        for (bad, what) in [
+            ("\x1B]0;owned\x07", "U+001B is not allowed"),
+            ("a\x07", "U+0007 is not allowed"),
+            ("a\0", "U+0000 is not allowed"),
+            ("a\u{FFFE}", "U+FFFE is not allowed"),
+            ("&#27;", "reference to U+001B"),
+            ("&#x0;", "malformed XML"),
+        ] {
+            let doc = format!(
+                "{}{}{}</metadata>",
+                HEAD,
+                FOO.replace("<name>foo</name>", &format!("<name>f{bad}</name>")),
+                FOO_SRC
+            );
+            let err = parse_str(&doc).unwrap_err();
+            let msg = err.to_string();
+            assert!(matches!(err, RepodataError::MalformedXml { .. }), "{msg}");
+            assert!(msg.contains(what), "{bad:?}: {msg}");
+            if !bad.starts_with('&') {
+                let offset = doc.find("<name>f").unwrap()
+                    + 7
+                    + bad.find(|c: char| !(' '..='~').contains(&c)).unwrap();
+                assert!(
+                    msg.contains(&format!("at byte {offset}:")),
+                    "{bad:?}: {msg}"
+                );
+            }
+        }
+        // In an attribute, as a reference, and in a comment.
+        for (from, to) in [
+            ("ver=\"1.2\"", "ver=\"1.2&#x1b;\""),
+            ("rel=\"3.fc45\"", "rel=\"3\x1bc\""),
+            ("<format>", "<format><!-- \x07 -->"),
+        ] {
+            let doc = format!("{HEAD}{}{FOO_SRC}</metadata>", FOO.replacen(from, to, 1));
+            let err = parse_str(&doc).unwrap_err();
+            assert!(err.to_string().contains("U+00"), "{to}: {err}");
+        }
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub fn read_repo_with(
         FILELISTS_TYPES
             .iter()
             .find_map(|kind| repomd.record(kind))
-            .map(|record| checked_file(dir, repomd, record))
+            .map(|record| Ok((checked_file(dir, repomd, record)?, record.open_size)))
             .transpose()?
     } else {
         None
@@ -50,10 +50,10 @@ pub fn read_repo_with(
         repomd_checksum: repomd.sha256.clone(),
         ..RepoData::default()
     };
-    let mut input = XmlInput::open(&primary_path)?;
+    let mut input = XmlInput::open(&primary_path, primary.open_size)?;
     parse_primary(&mut input, &mut out)?;
-    if let Some(path) = filelists {
-        let mut input = XmlInput::open(&path)?;
+    if let Some((path, open_size)) = filelists {
+        let mut input = XmlInput::open(&path, open_size)?;
         parse_filelists(&mut input, &mut out)?;
     }
     // Parsing is over: ids are only read from now on.

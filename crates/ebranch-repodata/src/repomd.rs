@@ -1,6 +1,6 @@
 //! `repodata/repomd.xml`: the index of a repository's metadata files.
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 
 use quick_xml::events::Event;
@@ -9,6 +9,9 @@ use crate::checksum::{Digest, sha256_hex};
 use crate::compression::Compression;
 use crate::error::RepodataError;
 use crate::xml::XmlInput;
+
+/// The largest repomd.xml read (real ones are a few kilobytes).
+pub const MAX_REPOMD_BYTES: u64 = 16 << 20;
 
 /// A checksum as written in repomd.xml.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,16 +96,28 @@ impl Repomd {
         repo_dir.join("repodata").join("repomd.xml")
     }
 
-    /// Reads `repodata/repomd.xml` of the repository rooted at `repo_dir`.
+    /// Reads `repodata/repomd.xml` of the repository rooted at `repo_dir` (at most
+    /// [`MAX_REPOMD_BYTES`]).
     pub fn read(repo_dir: &Path) -> Result<Repomd, RepodataError> {
         let path = Self::path_in(repo_dir);
-        let bytes = match ebranch_fs::read_regular(&path) {
-            Ok(bytes) => bytes,
+        let file = match ebranch_fs::open_regular(&path) {
+            Ok(file) => file,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(RepodataError::MissingRepomd { path });
             }
             Err(e) => return Err(RepodataError::io(path, e)),
         };
+        let mut bytes = Vec::new();
+        file.take(MAX_REPOMD_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| RepodataError::io(&path, e))?;
+        if bytes.len() as u64 > MAX_REPOMD_BYTES {
+            return Err(RepodataError::Oversized {
+                path,
+                position: MAX_REPOMD_BYTES,
+                message: format!("repomd.xml larger than {} MiB", MAX_REPOMD_BYTES >> 20),
+            });
+        }
         Self::parse(&path, bytes)
     }
 
@@ -180,13 +195,13 @@ impl Repomd {
                     }
                 }
                 Event::Text(t) if field != Field::None => {
-                    text.push_str(&t);
+                    input.push_text(&mut text, &t)?;
                 }
                 Event::GeneralRef(r) if field != Field::None => {
                     input.push_ref(&mut text, &r)?;
                 }
                 Event::CData(t) if field != Field::None => {
-                    text.push_str(&t);
+                    input.push_text(&mut text, &t)?;
                 }
                 Event::End(e) => {
                     let value = text.trim();

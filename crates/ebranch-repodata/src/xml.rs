@@ -1,5 +1,6 @@
 //! A streaming XML input over a (decompressed) metadata file, with error
-//! mapping that names the file and the byte position.
+//! mapping that names the file and the byte position. Every byte passes the
+//! bounds and checks of [`crate::guard`] first.
 
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -12,22 +13,27 @@ use quick_xml::reader::Reader;
 
 use crate::compression::{Compression, open_decompressed};
 use crate::error::{RepodataError, one_line};
+use crate::guard::{Guarded, MAX_NODE, Violation, ViolationKind, is_xml_char, total_limit};
 
 /// A quick-xml reader over one metadata file.
 pub(crate) struct XmlInput<'p> {
-    reader: Reader<Box<dyn BufRead + Send>>,
+    reader: Reader<Guarded<Box<dyn BufRead + Send>>>,
     path: &'p Path,
     format: Compression,
+    /// repomd.xml's `open-size` for this file, if it gives one.
+    open_size: Option<u64>,
 }
 
 impl<'p> XmlInput<'p> {
-    /// Opens and decompresses `path`.
-    pub fn open(path: &'p Path) -> Result<Self, RepodataError> {
+    /// Opens and decompresses `path`, whose decompressed size repomd.xml gives as
+    /// `open_size` (if it does): reading stops a little past it.
+    pub fn open(path: &'p Path, open_size: Option<u64>) -> Result<Self, RepodataError> {
         let decompressed = open_decompressed(path)?;
-        Ok(Self::from_reader(
+        Ok(Self::bounded(
             path,
             decompressed.format,
             decompressed.reader,
+            open_size,
         ))
     }
 
@@ -37,18 +43,30 @@ impl<'p> XmlInput<'p> {
         format: Compression,
         reader: Box<dyn BufRead + Send>,
     ) -> Self {
-        let mut reader = Reader::from_reader(reader);
+        Self::bounded(path, format, reader, None)
+    }
+
+    fn bounded(
+        path: &'p Path,
+        format: Compression,
+        reader: Box<dyn BufRead + Send>,
+        open_size: Option<u64>,
+    ) -> Self {
+        let guarded = Guarded::new(reader, total_limit(open_size));
+        let mut reader = Reader::from_reader(guarded);
         reader.config_mut().trim_text_start = true;
         XmlInput {
             reader,
             path,
             format,
+            open_size,
         }
     }
 
     /// The next event, its bytes stored in `buf` (the caller clears it).
     #[inline]
     pub fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, RepodataError> {
+        self.reader.get_mut().begin_event();
         match self.reader.read_event_into(buf) {
             Ok(event) => Ok(event),
             Err(e) => Err(self.map_error(e)),
@@ -66,7 +84,10 @@ impl<'p> XmlInput<'p> {
     /// Converts a quick-xml error into ours, with the error position.
     pub fn map_error(&self, error: quick_xml::Error) -> RepodataError {
         match error {
-            quick_xml::Error::Io(io) => self.io_error(&io),
+            quick_xml::Error::Io(io) => match crate::guard::violation(&io) {
+                Some(v) => self.violation_error(v),
+                None => self.io_error(&io),
+            },
             quick_xml::Error::Syntax(e) if e != SyntaxError::InvalidBangMarkup => {
                 RepodataError::Truncated {
                     path: self.path.to_path_buf(),
@@ -80,6 +101,50 @@ impl<'p> XmlInput<'p> {
                 message: one_line(other),
             },
         }
+    }
+
+    fn violation_error(&self, v: &Violation) -> RepodataError {
+        match v.kind {
+            ViolationKind::ForbiddenChar(_) => RepodataError::MalformedXml {
+                path: self.path.to_path_buf(),
+                position: v.position,
+                message: v.to_string(),
+            },
+            ViolationKind::NodeTooLong => self.oversized(v.position, v.to_string()),
+            ViolationKind::TooLarge { .. } => {
+                let why = match self.open_size {
+                    Some(n) => format!("{v}: repomd.xml gives its open-size as {n}"),
+                    None => format!("{v}: the limit without an open-size in repomd.xml"),
+                };
+                self.oversized(v.position, why)
+            }
+        }
+    }
+
+    fn oversized(&self, position: u64, message: String) -> RepodataError {
+        RepodataError::Oversized {
+            path: self.path.to_path_buf(),
+            position,
+            message,
+        }
+    }
+
+    /// Appends `piece` to the text kept of one element, within [`MAX_NODE`].
+    #[inline]
+    pub fn push_text(&self, out: &mut String, piece: &str) -> Result<(), RepodataError> {
+        if out.len() + piece.len() > MAX_NODE {
+            return Err(self.text_too_long());
+        }
+        out.push_str(piece);
+        Ok(())
+    }
+
+    #[cold]
+    fn text_too_long(&self) -> RepodataError {
+        self.oversized(
+            self.reader.buffer_position(),
+            format!("an element's text longer than {} MiB", MAX_NODE >> 20),
+        )
     }
 
     fn io_error(&self, io: &std::io::Error) -> RepodataError {
@@ -148,6 +213,9 @@ impl<'p> XmlInput<'p> {
         }
         let unescaped = quick_xml::escape::unescape_with(raw, resolve_xml_entity)
             .map_err(|e| self.malformed(e))?;
+        if let Some(c) = unescaped.chars().find(|&c| !is_xml_char(c)) {
+            return Err(self.forbidden_reference(c));
+        }
         if unescaped.contains(['\t', '\r', '\n']) {
             let joined = unescaped.replace("\r\n", "\n");
             return Ok(Cow::Owned(joined.replace(['\t', '\r', '\n'], " ")));
@@ -209,16 +277,22 @@ impl<'p> XmlInput<'p> {
     /// Appends the text an entity or character reference stands for.
     pub fn push_ref(&self, out: &mut String, r: &BytesRef<'_>) -> Result<(), RepodataError> {
         match r.resolve_char_ref() {
-            Ok(Some(c)) => out.push(c),
+            Ok(Some(c)) if !is_xml_char(c) => Err(self.forbidden_reference(c)),
+            Ok(Some(c)) => self.push_text(out, c.encode_utf8(&mut [0; 4])),
             Ok(None) => match resolve_xml_entity(r) {
-                Some(s) => out.push_str(s),
-                None => {
-                    return Err(self.malformed(format!("unknown entity &{};", &**r)));
-                }
+                Some(s) => self.push_text(out, s),
+                None => Err(self.malformed(format!("unknown entity &{};", &**r))),
             },
-            Err(e) => return Err(self.malformed(e)),
+            Err(e) => Err(self.malformed(e)),
         }
-        Ok(())
+    }
+
+    /// A character reference to a character XML 1.0 does not allow (`&#27;`).
+    fn forbidden_reference(&self, c: char) -> RepodataError {
+        self.malformed(format!(
+            "character reference to U+{:04X}, which is not allowed in XML",
+            c as u32
+        ))
     }
 }
 

@@ -3,8 +3,9 @@
 
 mod common;
 
+use std::io::Write;
 use std::path::Path;
-use std::process::Output;
+use std::process::{Command, Output};
 
 use common::*;
 use sha2::{Digest, Sha256};
@@ -176,4 +177,149 @@ fn rich_build_requirement_at_the_depth_limit_is_evaluated_by_missing() {
     let err = stderr(&out);
     assert!(matches!(out.status.code(), Some(0 | 1)), "{err}");
     assert!(!err.contains("overflow"), "{err}");
+}
+
+/// `head`, then `fill` repeated to `len` bytes, then `tail`: zstd-compressed as it is
+/// written, so that the test never holds the expanded bytes.
+fn zstd_bomb(head: &str, fill: u8, len: usize, tail: &str) -> Vec<u8> {
+    let mut z = zstd::Encoder::new(Vec::new(), 1).unwrap();
+    z.write_all(head.as_bytes()).unwrap();
+    let block = vec![fill; 1 << 20];
+    for _ in 0..len >> 20 {
+        z.write_all(&block).unwrap();
+    }
+    z.write_all(tail.as_bytes()).unwrap();
+    z.finish().unwrap()
+}
+
+/// `ebranch query whatprovides DEP --repo DIR`, and the peak resident set of the process
+/// in MiB (measured by python3's `resource.getrusage` around it).
+fn whatprovides_measured(dir: &Path, dep: &str) -> (Output, u64) {
+    const MEASURE: &str = "import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+open(sys.argv[1], 'w').write(str(peak // 1024))
+sys.exit(code)";
+    let cache = tempfile::tempdir().unwrap();
+    let peak = cache.path().join("peak");
+    let out = Command::new("python3")
+        .args(["-c", MEASURE])
+        .arg(&peak)
+        .arg(env!("CARGO_BIN_EXE_ebranch"))
+        .args(["query", "whatprovides", dep, "--repo"])
+        .arg(dir)
+        .arg("--cache-dir")
+        .arg(cache.path().join("cache"))
+        .env_remove("EBRANCH_CACHE_DIR")
+        .output()
+        .expect("python3 runs");
+    let peak = std::fs::read_to_string(&peak).expect("peak measured");
+    (out, peak.trim().parse().unwrap())
+}
+
+/// The primary.xml bombs of issue 8 (finding 5): 16 KB of zstd whose one `<name>`, one
+/// attribute or one comment expands to 512 MiB.
+fn bombs() -> Vec<(&'static str, Vec<u8>)> {
+    const LEN: usize = 512 << 20;
+    let head = primary_with("");
+    let (before, after) = head.split_at(head.find("<name>foo</name>").unwrap());
+    let after = &after["<name>foo</name>".len()..];
+    vec![
+        (
+            "a <name>",
+            zstd_bomb(
+                &format!("{before}<name>"),
+                b'a',
+                LEN,
+                &format!("</name>{after}"),
+            ),
+        ),
+        (
+            "an attribute",
+            zstd_bomb(
+                &format!("{before}<name>foo</name><location href=\""),
+                b'a',
+                LEN,
+                &format!("\"/>{after}"),
+            ),
+        ),
+        (
+            "a comment",
+            zstd_bomb(&format!("{before}<!--"), b'-', LEN, &format!("-->{after}")),
+        ),
+    ]
+}
+
+#[test]
+fn decompression_bombs_fail_cleanly_in_bounded_memory() {
+    for (what, bomb) in bombs() {
+        assert!(bomb.len() < 64 << 10, "{what}: {} bytes", bomb.len());
+        let dir = tempfile::tempdir().unwrap();
+        repo(dir.path(), "primary.xml.zst", &bomb, None);
+        let (out, peak) = whatprovides_measured(dir.path(), "foo");
+        let err = fails_cleanly(&out, &["primary.xml.zst", "longer than 16 MiB"]);
+        assert!(
+            err.contains("oversized metadata in ") && err.contains(" at byte "),
+            "{err}"
+        );
+        eprintln!(
+            "{what} bomb ({} bytes of zstd): peak RSS {peak} MiB",
+            bomb.len()
+        );
+        assert!(peak < 256, "{what}: peak RSS {peak} MiB");
+    }
+}
+
+#[test]
+fn more_than_open_size_is_an_error() {
+    let mut entries = String::new();
+    for i in 0..40_000 {
+        entries.push_str(&format!("<rpm:entry name=\"dep{i}\"/>"));
+    }
+    let xml = primary_with(&entries);
+    let zst = zstd::encode_all(xml.as_bytes(), 3).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // As promised: read.
+    repo(dir.path(), "primary.xml.zst", &zst, Some(xml.len() as u64));
+    let out = whatprovides(dir.path(), "foo");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Far more than promised: stopped a little past the promise.
+    repo(dir.path(), "primary.xml.zst", &zst, Some(1000));
+    let out = whatprovides(dir.path(), "foo");
+    fails_cleanly(
+        &out,
+        &[
+            "primary.xml.zst at byte 1049701",
+            "more than 1049701 bytes",
+            "open-size as 1000",
+        ],
+    );
+}
+
+/// A primary.xml whose package name holds `bad` (raw bytes, not escaped).
+fn primary_named(bad: &str) -> String {
+    primary_with("").replace("<name>foo</name>", &format!("<name>foo{bad}</name>"))
+}
+
+#[test]
+fn control_characters_xml_forbids_are_rejected_naming_file_and_offset() {
+    for bad in ["\x1b]0;owned\x07", "\x1b[2J", "\0"] {
+        let xml = primary_named(bad);
+        let offset = xml.find("<name>foo").unwrap() + "<name>foo".len();
+        let dir = tempfile::tempdir().unwrap();
+        repo(dir.path(), "primary.xml", xml.as_bytes(), None);
+        let out = whatprovides(dir.path(), "foo");
+        let err = fails_cleanly(
+            &out,
+            &[
+                &format!(
+                    "malformed XML in {}",
+                    dir.path().join("repodata/primary.xml").display()
+                ),
+                &format!("at byte {offset}: character U+00"),
+                "is not allowed in XML",
+            ],
+        );
+        assert!(!err.contains(['\x1b', '\x07', '\0']), "{err:?}");
+    }
 }
