@@ -1,7 +1,9 @@
 //! Where the binary's data and messages go, and how a run ends: data to stdout or a file
 //! (`-o FILE`, `-o -` for stdout), one-line errors to stderr, and one exit-code rule.
 
-use std::io::{self, BufWriter, Write};
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,18 +18,99 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// The exit code of a process killed by SIGPIPE, as shells report it (128 + 13).
 const BROKEN_PIPE_EXIT: u8 = 141;
 
+/// `text` safe to show on a terminal: every control character but newline and tab (C0,
+/// DEL, C1 such as the 8-bit CSI) and every bidirectional override or isolate is written
+/// as a `\u{..}` escape, so that text from a repository, a report or a service can
+/// neither drive the terminal (retitle it, clear it, move the cursor) nor reorder what
+/// is shown. The one helper for every printer of such text.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    escape(text, false)
+}
+
+/// Like [`printable`], but keeping the colour codes ebranch itself writes
+/// (`ESC [ 0|1|31|32|33|35 m`): at worst, text could recolour itself.
+fn printable_keeping_colors(text: &str) -> Cow<'_, str> {
+    escape(text, true)
+}
+
+fn escape(text: &str, keep_colors: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if keep_colors && let Some(code) = our_color_code(rest) {
+            out.push_str(code);
+            rest = &rest[code.len()..];
+            continue;
+        }
+        if unsafe_char(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    Cow::Owned(out)
+}
+
+/// The colour code `text` starts with, if it is one ebranch writes.
+fn our_color_code(text: &str) -> Option<&str> {
+    [
+        "\x1b[0m", "\x1b[1m", "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[35m",
+    ]
+    .into_iter()
+    .find(|code| text.starts_with(code))
+    .map(|code| &text[..code.len()])
+}
+
+/// The Unicode formatting characters that reorder text: embeddings, overrides, isolates.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What a [`Stdout`] does to text on its way to a terminal.
+#[derive(Clone, Copy)]
+enum Shown {
+    /// Not a terminal: written exactly.
+    Exact,
+    /// [`printable`].
+    Printable,
+    /// [`printable`], keeping ebranch's own colour codes.
+    PrintableKeepingColors,
+}
+
 /// Buffered, locked stdout for data. When the reader closes the pipe, the rest of the
 /// output is dropped without an error, so that the command still ends with its answer's
-/// exit code (see [`exit_code`]).
+/// exit code (see [`exit_code`]). On a terminal, what is written passes [`printable`];
+/// to a pipe or a file it goes exactly as given.
 pub struct Stdout {
     inner: BufWriter<io::StdoutLock<'static>>,
+    shown: Shown,
 }
 
 /// The data output.
 pub fn stdout() -> Stdout {
+    let shown = if io::stdout().is_terminal() {
+        Shown::Printable
+    } else {
+        Shown::Exact
+    };
     Stdout {
         inner: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        shown,
     }
+}
+
+/// The data output for coloured text: like [`stdout`], keeping ebranch's colour codes.
+fn colored_stdout() -> Stdout {
+    let mut out = stdout();
+    if matches!(out.shown, Shown::Printable) {
+        out.shown = Shown::PrintableKeepingColors;
+    }
+    out
 }
 
 impl Stdout {
@@ -48,7 +131,14 @@ impl Write for Stdout {
         if STDOUT_CLOSED.load(Ordering::Relaxed) {
             return Ok(buf.len());
         }
-        Stdout::closed_is_ok(self.inner.write(buf), buf.len())
+        let shown = match self.shown {
+            Shown::Exact => return Stdout::closed_is_ok(self.inner.write(buf), buf.len()),
+            Shown::Printable => printable(&String::from_utf8_lossy(buf)).into_owned(),
+            Shown::PrintableKeepingColors => {
+                printable_keeping_colors(&String::from_utf8_lossy(buf)).into_owned()
+            }
+        };
+        Stdout::closed_is_ok(self.inner.write_all(shown.as_bytes()), ()).map(|()| buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -76,7 +166,7 @@ pub fn exit_code(result: anyhow::Result<Outcome>) -> ExitCode {
         Ok(Outcome::Found) => ExitCode::from(1),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(BROKEN_PIPE_EXIT),
         Err(err) => {
-            eprintln!("error: {}", error_chain(&err));
+            eprintln!("error: {}", printable(&error_chain(&err)));
             ExitCode::from(2)
         }
     }
@@ -119,13 +209,40 @@ pub fn is_stdout(path: Option<&Path>) -> bool {
 /// Writes `text` to `-o PATH` (see [`write_atomically`]), or to stdout for no `-o` or
 /// `-o -`.
 pub fn emit(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    emit_to(path, text, stdout)
+}
+
+/// Like [`emit`], for text carrying ebranch's own colour codes (kept on a terminal).
+pub fn emit_colored(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    emit_to(path, text, colored_stdout)
+}
+
+fn emit_to(path: Option<&Path>, text: &str, out: fn() -> Stdout) -> anyhow::Result<()> {
     match path {
         Some(path) if !is_stdout(Some(path)) => write_atomically(path, text.as_bytes()),
         _ => {
-            let mut out = stdout();
+            let mut out = out();
             out.write_all(text.as_bytes())?;
             out.flush()?;
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_controls_in_repository_text_are_escaped() {
+        assert!(matches!(printable("foo-1.0 é ✓\tx\n"), Cow::Borrowed(_)));
+        assert_eq!(
+            printable("a\x1b]0;owned\x07b\x1b[2J\u{7f}\u{9b}31m\u{202e}x\r"),
+            "a\\u{1b}]0;owned\\u{7}b\\u{1b}[2J\\u{7f}\\u{9b}31m\\u{202e}x\\u{d}"
+        );
+        assert_eq!(
+            printable_keeping_colors("\x1b[1mname\x1b[0m \x1b[2J \x1b[31"),
+            "\x1b[1mname\x1b[0m \\u{1b}[2J \\u{1b}[31"
+        );
     }
 }

@@ -7,6 +7,8 @@ use std::sync::Mutex;
 use ebranch_fetch::{FetchedRepo, Reporter, Transfer, TransferEnd};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
+use crate::output::printable;
+
 /// Reports downloads to stderr.
 pub struct FetchProgress {
     bars: Option<MultiProgress>,
@@ -47,7 +49,8 @@ impl Reporter for FetchProgress {
             ProgressStyle::with_template("{prefix:>24} {wide_bar} {bytes}/{total_bytes}")
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
-        bar.set_prefix(format!("{} {}", transfer.repo, short(transfer.file)));
+        let prefix = format!("{} {}", transfer.repo, short(transfer.file));
+        bar.set_prefix(printable(&prefix).into_owned());
         self.active
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -66,6 +69,7 @@ impl Reporter for FetchProgress {
         }
         if let TransferEnd::Failed(err) = end {
             let line = format!("warning: {err} (trying another mirror or retrying)");
+            let line = printable(&line).into_owned();
             match &self.bars {
                 Some(bars) => {
                     let _ = bars.println(line);
@@ -80,6 +84,7 @@ impl Reporter for FetchProgress {
             return;
         }
         let line = format!("fetched {}: {}", repo.repo.id, repo.stats);
+        let line = printable(&line).into_owned();
         match &self.bars {
             Some(bars) => {
                 let _ = bars.println(line);

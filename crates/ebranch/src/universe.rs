@@ -12,6 +12,7 @@ use ebranch_fetch::{Releases, RepoRole, ResolvedRepo};
 
 use crate::cli::GlobalArgs;
 use crate::load::{basearch, load_resolved};
+use crate::output::printable;
 
 /// Where the reference (Rawhide) and the target (an EPEL release on its base) come from.
 #[derive(Args, Debug, Clone)]
@@ -213,7 +214,7 @@ fn filter_modules(
     let refs: Vec<(RepoId, &ModuleMetadata)> = metadata.iter().map(|(r, m)| (*r, m)).collect();
     let filtering = module_filtering(pool, &refs, |r| roles.of_repo(r).is_target(), config)?;
     for problem in &filtering.problems {
-        eprintln!("warning: {problem}");
+        eprintln!("warning: {}", printable(problem));
     }
     if !metadata.is_empty() {
         let active = if filtering.active.is_empty() {
@@ -222,8 +223,10 @@ fn filter_modules(
             filtering.active.join(" ")
         };
         eprintln!(
-            "module filtering ({}): {} target package(s) hidden; active streams: {active}",
-            config.platform, filtering.hidden_count
+            "module filtering ({}): {} target package(s) hidden; active streams: {}",
+            config.platform,
+            filtering.hidden_count,
+            printable(&active)
         );
     }
     crate::timings::phase("module filtering");

@@ -323,3 +323,41 @@ fn control_characters_xml_forbids_are_rejected_naming_file_and_offset() {
         assert!(!err.contains(['\x1b', '\x07', '\0']), "{err:?}");
     }
 }
+
+#[test]
+fn controls_xml_allows_are_escaped_on_a_terminal_only() {
+    // DEL and the C1 CSI (U+009B) are legal XML 1.0 but drive some terminals.
+    let dir = tempfile::tempdir().unwrap();
+    let xml = primary_named("\u{7f}\u{9b}2J").replace(
+        r#"<rpm:entry name="foo" flags="EQ""#,
+        r#"<rpm:entry name="foo&#x9b;1J" flags="EQ""#,
+    );
+    repo(dir.path(), "primary.xml", xml.as_bytes(), None);
+    // To a pipe: exact.
+    let out = whatprovides(dir.path(), "foo\u{9b}1J");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("foo\u{7f}\u{9b}2J-1.0-1.noarch"),
+        "{}",
+        stdout(&out)
+    );
+    // To a terminal (a pseudo-terminal made by util-linux `script`): escaped.
+    let cache = tempfile::tempdir().unwrap();
+    let command = format!(
+        "{} query whatprovides 'foo\u{9b}1J' --repo {} --cache-dir {}",
+        env!("CARGO_BIN_EXE_ebranch"),
+        dir.path().display(),
+        cache.path().display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .expect("util-linux script runs");
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains("foo\\u{7f}\\u{9b}2J-1.0-1.noarch"),
+        "{shown:?}"
+    );
+    assert!(!shown.contains(['\u{7f}', '\u{9b}']), "{shown:?}");
+}

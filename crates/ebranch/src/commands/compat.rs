@@ -27,7 +27,7 @@ use std::sync::Arc;
 use crate::Outcome;
 use crate::cli::GlobalArgs;
 use crate::load::{basearch, load_resolved};
-use crate::output::stdout;
+use crate::output::{printable, stdout};
 use crate::universe::{UniverseArgs, load_universe, releases};
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -313,7 +313,11 @@ fn unfold(args: &UnfoldArgs) -> Result<Outcome> {
     if added.is_empty() {
         eprintln!("Report unchanged");
     } else {
-        eprintln!("Added {} package(s): {}", added.len(), added.join(" "));
+        eprintln!(
+            "Added {} package(s): {}",
+            added.len(),
+            printable(&added.join(" "))
+        );
     }
     // 0.0.3 always saves (creating a missing file); an unchanged file is left alone.
     if !added.is_empty() || !file.exists() {
@@ -351,8 +355,9 @@ fn iterate(args: &IterateArgs, global: &GlobalArgs) -> Result<Outcome> {
                     expanded.packages.insert(name.clone(), merged);
                 }
                 None => eprintln!(
-                    "warning: no source package `{name}` in the reference `{reference}`; left as it is \
-                     (mark it \"skip\": true if it is handled otherwise)"
+                    "warning: no source package `{}` in the reference `{reference}`; left as it \
+                     is (mark it \"skip\": true if it is handled otherwise)",
+                    printable(name)
                 ),
             }
         }
@@ -396,14 +401,14 @@ fn build_graph(path: &Path) -> Result<(ebranch_plan::BuildGraph, Vec<String>)> {
     if !not_iterated.is_empty() {
         eprintln!(
             "warning: not iterated yet (no \"build\" key), so taken as needing nothing: {}",
-            not_iterated.join(" ")
+            printable(&not_iterated.join(" "))
         );
     }
     if !outside.is_empty() {
         eprintln!(
             "warning: needed but not in the report (run `unfold` and `iterate`), so taken as \
              available: {}",
-            outside.into_iter().collect::<Vec<_>>().join(" ")
+            printable(&outside.into_iter().collect::<Vec<_>>().join(" "))
         );
     }
     Ok((buildroot_graph_from_report(&report), base))
@@ -416,10 +421,13 @@ fn calculate_chain_build(args: &ReportArgs) -> Result<Outcome> {
         eprintln!(
             "warning: the base distribution has these at a version that does not satisfy, and \
              EPEL may not replace them: {}",
-            base.join(" ")
+            printable(&base.join(" "))
         );
     }
-    eprint!("{}", ebranch_plan::plan_explanation(&result, false));
+    eprint!(
+        "{}",
+        printable(&ebranch_plan::plan_explanation(&result, false))
+    );
     print(&chain_build_string(&result))?;
     Ok(Outcome::Clean)
 }

@@ -13,7 +13,7 @@ use ebranch_analysis::{
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
-use crate::output::emit;
+use crate::output::emit_colored;
 use crate::universe::{UniverseArgs, load_universe};
 
 /// Output formats of `missing`.
@@ -104,7 +104,7 @@ pub fn run(args: MissingArgs, global: &GlobalArgs) -> Result<Outcome> {
         MissingFormat::Tsv => rows_tsv(&result),
         MissingFormat::Dot => dot(&result),
     };
-    emit(args.output.as_deref(), &text)?;
+    emit_colored(args.output.as_deref(), &text)?;
     let found = result.sources.values().any(|s| !s.root) || !result.rows.is_empty();
     Ok(Outcome::found_if(found))
 }

@@ -14,7 +14,7 @@ use ebranch_report::Report;
 use crate::Outcome;
 use crate::cli::GlobalArgs;
 use crate::commands::missing::{DepsArgs, compute};
-use crate::output::emit;
+use crate::output::{emit, printable};
 use crate::universe::UniverseArgs;
 
 /// Output formats of `plan`.
@@ -82,7 +82,10 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
     let graph = buildroot_graph_from_report(&report);
     for name in &args.bootstrap {
         if !graph.packages.contains(name) {
-            eprintln!("warning: --bootstrap {name}: no such package to build in this plan");
+            eprintln!(
+                "warning: --bootstrap {}: no such package to build in this plan",
+                printable(name)
+            );
         }
     }
     let options = PlanOptions {
@@ -92,7 +95,7 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
         ..PlanOptions::default()
     };
     let result = plan(&graph, &options);
-    eprint!("{}", plan_explanation(&result, args.verbose));
+    eprint!("{}", printable(&plan_explanation(&result, args.verbose)));
     let text = match args.format {
         PlanFormat::Chain => format!("{}\n", chain_build_string(&result)),
         PlanFormat::Script => {

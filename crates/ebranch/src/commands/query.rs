@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::Outcome;
 use crate::cli::{GlobalArgs, QueryCommand};
 use crate::load::load;
-use crate::output::stdout;
+use crate::output::{printable, stdout};
 
 /// A package as printed by `--json`.
 #[derive(Serialize)]
@@ -129,7 +129,7 @@ fn whatprovides(
             let found = pool.whatprovides(req);
             if found.is_empty() {
                 missing = true;
-                eprintln!("nothing provides `{text}`");
+                eprintln!("nothing provides `{}`", printable(text));
             }
             all.extend(found.iter().map(|p| pool.package(*p).nevra()));
         }

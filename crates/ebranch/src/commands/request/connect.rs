@@ -77,7 +77,10 @@ pub fn connect(args: &ServiceArgs, global: &GlobalArgs, access: Access) -> Resul
         .find()
         .context("looking for the Bugzilla API key")?;
     for warning in &found.warnings {
-        eprintln!("warning: {warning}");
+        eprintln!(
+            "warning: {}",
+            crate::output::printable(&warning.to_string())
+        );
     }
     let dry_run = match access {
         Access::Read => false,
