@@ -21,6 +21,7 @@ mod report;
 mod resolve;
 mod rich;
 mod roles;
+mod roots;
 
 pub use classify::{BaseGap, BaseStatus, Impact, compat_name};
 pub use closure::{Closure, ClosureOptions, NeededSource, Row, closure};
@@ -31,3 +32,4 @@ pub use repoclosure::{Unresolved, unresolved};
 pub use report::{closure_report, rows_tsv};
 pub use resolve::{Resolution, Resolver};
 pub use roles::{Role, Roles};
+pub use roots::{UnknownRoot, check_roots};

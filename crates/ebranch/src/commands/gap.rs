@@ -50,6 +50,9 @@ pub fn run(args: GapArgs, global: &GlobalArgs) -> Result<Outcome> {
     let mut resolver =
         Resolver::new(&u.pool, &u.roles).literal_install_deps(args.deps.literal_install_deps);
     let only = (!args.only.is_empty()).then_some(args.only.as_slice());
+    if let Some(only) = only {
+        ebranch_analysis::check_roots(&u.pool, &u.roles, only)?;
+    }
     let report = gap(&mut resolver, only, !args.deps.no_install_deps);
     crate::timings::phase("gap computed");
     let text = match args.format {

@@ -7,8 +7,8 @@ use std::io::IsTerminal;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use ebranch_analysis::{
-    BaseStatus, Class, Closure, ClosureOptions, NeededSource, Resolver, closure, closure_report,
-    rows_tsv,
+    BaseStatus, Class, Closure, ClosureOptions, NeededSource, Resolver, check_roots, closure,
+    closure_report, rows_tsv,
 };
 
 use crate::Outcome;
@@ -75,6 +75,7 @@ pub fn compute(
 ) -> Result<Closure> {
     let no_install_deps = deps.no_install_deps;
     let u = load_universe(universe, global)?;
+    check_roots(&u.pool, &u.roles, packages)?;
     let mut resolver =
         Resolver::new(&u.pool, &u.roles).literal_install_deps(deps.literal_install_deps);
     let options = ClosureOptions {
