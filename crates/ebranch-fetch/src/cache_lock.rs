@@ -1,39 +1,50 @@
 //! Advisory lock on one repo's cache folder, so concurrent ebranch runs
 //! (or threads with separate handles) never write the same repo at once.
+//! A run waits for another one's lock for [`crate::FetchOptions::lock_timeout`] at most,
+//! telling its [`Reporter`] once what it waits for.
 
-use std::fs::{File, OpenOptions};
 use std::path::Path;
+use std::time::Duration;
+
+use ebranch_fs::{FileLock, LockMode, lock_file};
 
 use crate::error::FetchError;
+use crate::report::Reporter;
 
 /// Held lock; released when dropped (or when the process dies).
 #[derive(Debug)]
 pub(crate) struct RepoLock {
-    _file: File,
+    _lock: FileLock,
+}
+
+/// Who asks for a lock, and how long they wait.
+pub(crate) struct LockRequest<'a> {
+    pub repo: &'a str,
+    pub timeout: Duration,
+    pub reporter: &'a dyn Reporter,
 }
 
 impl RepoLock {
-    /// Waits for exclusive access (writers).
-    pub fn exclusive(path: &Path) -> Result<RepoLock, FetchError> {
-        let file = open(path)?;
-        file.lock().map_err(|e| FetchError::io(path, e))?;
-        Ok(RepoLock { _file: file })
+    /// Exclusive access (writers).
+    pub fn exclusive(path: &Path, who: &LockRequest<'_>) -> Result<RepoLock, FetchError> {
+        Self::take(path, LockMode::Exclusive, who)
     }
 
-    /// Waits for shared access (offline readers).
-    pub fn shared(path: &Path) -> Result<RepoLock, FetchError> {
-        let file = open(path)?;
-        file.lock_shared().map_err(|e| FetchError::io(path, e))?;
-        Ok(RepoLock { _file: file })
+    /// Shared access (offline readers).
+    pub fn shared(path: &Path, who: &LockRequest<'_>) -> Result<RepoLock, FetchError> {
+        Self::take(path, LockMode::Shared, who)
     }
-}
 
-fn open(path: &Path) -> Result<File, FetchError> {
-    OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .read(true)
-        .write(true)
-        .open(path)
-        .map_err(|e| FetchError::io(path, e))
+    fn take(path: &Path, mode: LockMode, who: &LockRequest<'_>) -> Result<RepoLock, FetchError> {
+        let waiting = || who.reporter.waiting_for_lock(who.repo, path, who.timeout);
+        match lock_file(path, mode, who.timeout, waiting) {
+            Ok(lock) => Ok(RepoLock { _lock: lock }),
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => Err(FetchError::LockTimeout {
+                repo: who.repo.to_string(),
+                path: path.to_path_buf(),
+                waited: who.timeout,
+            }),
+            Err(e) => Err(FetchError::io(path, e)),
+        }
+    }
 }

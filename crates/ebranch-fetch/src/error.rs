@@ -109,6 +109,19 @@ pub enum FetchError {
         /// The offending href.
         href: String,
     },
+    /// Another run held the repo's cache lock for longer than `lock_timeout`.
+    #[error(
+        "repo {repo}: gave up after {waited:?} waiting for another ebranch run to release the cache lock {}",
+        path.display()
+    )]
+    LockTimeout {
+        /// Repo id.
+        repo: String,
+        /// The lock file.
+        path: PathBuf,
+        /// How long the run waited.
+        waited: std::time::Duration,
+    },
     /// A URL scheme this crate does not speak.
     #[error("{url}: unsupported URL (only http, https and file are)")]
     UnsupportedUrl {

@@ -16,6 +16,10 @@ use crate::repo_fetch;
 use crate::report::Reporter;
 use crate::resolved::ResolvedRepo;
 
+/// Default of [`FetchOptions::lock_timeout`]: long enough for another run's cold fetch of
+/// a release's metadata on a slow line, short enough that a stuck run is noticed.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// How fetching behaves.
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
@@ -46,6 +50,10 @@ pub struct FetchOptions {
     pub env_proxy: bool,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Longest wait for another run's lock on a repo's cache folder (default 300 s; the
+    /// reporter hears once that the run waits); then the fetch fails with
+    /// [`FetchError::LockTimeout`].
+    pub lock_timeout: Duration,
 }
 
 impl Default for FetchOptions {
@@ -62,6 +70,7 @@ impl Default for FetchOptions {
             parallel: 4,
             env_proxy: true,
             user_agent: concat!("ebranch/", env!("CARGO_PKG_VERSION")).to_string(),
+            lock_timeout: DEFAULT_LOCK_TIMEOUT,
         }
     }
 }

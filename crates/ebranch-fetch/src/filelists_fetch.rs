@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::cache_layout::RepoCache;
-use crate::cache_lock::RepoLock;
+use crate::cache_lock::{LockRequest, RepoLock};
 use crate::download::{download, download_once};
 use crate::error::FetchError;
 use crate::fetched::FetchedRepo;
@@ -38,7 +38,12 @@ pub(crate) fn fetch_filelists(
         });
     }
     let cache = RepoCache::new(fetcher.cache_dir(), &fetched.repo);
-    let _lock = RepoLock::exclusive(&cache.lock_path())?;
+    let who = LockRequest {
+        repo: &fetched.repo.id,
+        timeout: options.lock_timeout,
+        reporter,
+    };
+    let _lock = RepoLock::exclusive(&cache.lock_path(), &who)?;
     if file.is_present() {
         return Ok(Some(file.path.clone()));
     }

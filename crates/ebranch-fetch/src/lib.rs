@@ -51,7 +51,7 @@ pub use ebranch_http::Limits;
 pub use ebranch_repodata::checksum::{ChecksumKind, Digest};
 pub use error::FetchError;
 pub use fetched::{FetchStats, FetchedRepo};
-pub use fetcher::{FetchOptions, Fetcher};
+pub use fetcher::{DEFAULT_LOCK_TIMEOUT, FetchOptions, Fetcher};
 pub use release::{DEFAULT_ARCHES, Release, RepoDef, RepoRole, RepoSource};
 pub use release_error::{ReleasesError, ResolveError};
 pub use releases::{BUILTIN_RELEASES_TOML, Releases};

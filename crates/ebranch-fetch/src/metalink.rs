@@ -3,6 +3,7 @@
 
 use ebranch_repodata::checksum::Digest;
 
+use crate::mirrors::unique_in_order;
 use crate::url;
 use crate::xml_tree::{self, Element};
 
@@ -75,13 +76,7 @@ impl Metalink {
             ranked.push((-preference, index, base));
         }
         ranked.sort();
-        let mut seen = std::collections::HashSet::new();
-        let mut mirrors: Vec<String> = Vec::new();
-        for (_, _, base) in ranked {
-            if seen.insert(base.clone()) {
-                mirrors.push(base);
-            }
-        }
+        let mirrors = unique_in_order(ranked.into_iter().map(|(_, _, base)| base));
         Ok(Metalink {
             mirrors,
             hashes,
@@ -166,6 +161,28 @@ mod tests {
         assert_eq!(ml.check(b"new"), RepomdMatch::Current);
         assert_eq!(ml.check(b"old"), RepomdMatch::Alternate);
         assert_eq!(ml.check(b"other"), RepomdMatch::Unknown);
+    }
+
+    #[test]
+    fn a_metalink_of_160000_urls_keeps_each_mirror_once_by_preference() {
+        let urls: String = (0..160_000)
+            .map(|i| {
+                format!(
+                    "<url protocol=\"https\" preference=\"{}\">https://m{}.example/os/repodata/repomd.xml</url>\n",
+                    i % 100,
+                    i % 40_000
+                )
+            })
+            .collect();
+        let text = doc(&sha256_hex(b"new"), &sha256_hex(b"old")).replace(
+            "<resources maxconnections=\"1\">",
+            &format!("<resources maxconnections=\"1\">\n{urls}"),
+        );
+        let ml = Metalink::parse(&text).unwrap();
+        assert_eq!(ml.mirrors.len(), 40_000 + 2);
+        // The first url of the highest preference (99) is m99's.
+        assert_eq!(ml.mirrors[0], "https://m99.example/os/");
+        assert!(ml.mirrors.contains(&"https://a/os/".to_string()));
     }
 
     #[test]

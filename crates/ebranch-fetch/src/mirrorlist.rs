@@ -1,31 +1,26 @@
 //! Reading plain-text mirrorlists: one base URL a line, `#` comments.
 
-use std::collections::HashSet;
-
+use crate::mirrors::unique_in_order;
 use crate::url;
 
 /// Base URLs listed in a mirrorlist, in order, with `$basearch`/`$arch`
 /// replaced by `arch`, only those the HTTP policy allows (https; plain http
 /// to loopback hosts), each once (linear in the number of lines).
 pub(crate) fn parse(text: &str, arch: &str) -> Vec<String> {
-    let mut mirrors: Vec<String> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let base = url::with_slash(
-            &line
-                .replace("${basearch}", arch)
-                .replace("$basearch", arch)
-                .replace("$arch", arch),
-        );
-        if ebranch_http::policy::is_allowed(&base) && seen.insert(base.clone()) {
-            mirrors.push(base);
-        }
-    }
-    mirrors
+    let bases = text
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .map(|line| {
+            url::with_slash(
+                &line
+                    .replace("${basearch}", arch)
+                    .replace("$basearch", arch)
+                    .replace("$arch", arch),
+            )
+        })
+        .filter(|base| ebranch_http::policy::is_allowed(base));
+    unique_in_order(bases)
 }
 
 #[cfg(test)]
@@ -37,5 +32,15 @@ mod tests {
             super::parse(text, "aarch64"),
             ["https://a/9/BaseOS/aarch64/os/", "http://127.0.0.1:8/os/"]
         );
+    }
+
+    #[test]
+    fn a_mirrorlist_of_160000_lines_keeps_each_mirror_once() {
+        let text: String = (0..160_000)
+            .map(|i| format!("https://m{}.example/os/$basearch\n", i % 40_000))
+            .collect();
+        let mirrors = super::parse(&text, "x86_64");
+        assert_eq!(mirrors.len(), 40_000);
+        assert_eq!(mirrors[1], "https://m1.example/os/x86_64/");
     }
 }

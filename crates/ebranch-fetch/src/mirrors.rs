@@ -1,6 +1,9 @@
 //! From a repo source to an ordered list of mirror base URLs (and, for
 //! metalinks, the hashes repomd.xml must match).
 
+use std::collections::HashSet;
+use std::hash::Hash;
+
 use crate::error::FetchError;
 use crate::metalink::Metalink;
 use crate::mirrorlist;
@@ -73,6 +76,17 @@ pub(crate) fn resolve_mirrors(
     }
 }
 
+/// `items` in order, each kept at its first place only; linear in their number (one hash
+/// and, barring collisions, no comparison per item), so a 160,000-line mirrorlist or
+/// metalink costs next to nothing.
+pub(crate) fn unique_in_order<T: Hash + Eq + Clone>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+    let mut seen: HashSet<T> = HashSet::new();
+    items
+        .into_iter()
+        .filter(|item| seen.insert(item.clone()))
+        .collect()
+}
+
 /// `bases` reordered so that `first` comes first (the mirror that served
 /// repomd.xml is the most likely to have matching files).
 pub(crate) fn starting_with(bases: &[String], first: usize) -> Vec<String> {
@@ -86,4 +100,59 @@ pub(crate) fn starting_with(bases: &[String], first: usize) -> Vec<String> {
             .map(|(_, b)| b.clone()),
     );
     order
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::hash::{Hash, Hasher};
+
+    use super::unique_in_order;
+
+    /// Distinct mirrors in the test.
+    const N: u64 = 160_000;
+    /// Comparisons allowed: a duplicate needs one to be found (barring hash collisions);
+    /// a quadratic scan would need about N * N / 2 = 12.8e9.
+    const BOUND: u64 = 2 * N;
+
+    thread_local! {
+        static COMPARISONS: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// A mirror URL that counts how often it is compared with another, and stops the test
+    /// as soon as the count exceeds [`BOUND`] (a quadratic scan fails at once, not after
+    /// minutes).
+    #[derive(Clone)]
+    struct Counted(String);
+
+    impl PartialEq for Counted {
+        fn eq(&self, other: &Counted) -> bool {
+            let count = COMPARISONS.with(|c| {
+                c.set(c.get() + 1);
+                c.get()
+            });
+            assert!(count <= BOUND, "more than {BOUND} comparisons: not linear");
+            self.0 == other.0
+        }
+    }
+    impl Eq for Counted {}
+    impl Hash for Counted {
+        fn hash<H: Hasher>(&self, state: &mut H) {
+            self.0.hash(state);
+        }
+    }
+
+    #[test]
+    fn deduplicating_160000_mirrors_compares_each_about_once() {
+        // Every mirror twice: 320,000 entries, 160,000 distinct.
+        let items = (0..2 * N).map(|i| Counted(format!("https://m{}/os/", i % N)));
+        COMPARISONS.with(|c| c.set(0));
+        let unique = unique_in_order(items);
+        assert_eq!(unique.len() as u64, N);
+        assert_eq!(unique[7].0, "https://m7/os/");
+        assert!(
+            COMPARISONS.with(Cell::get) >= N,
+            "the duplicates were compared"
+        );
+    }
 }

@@ -9,7 +9,7 @@ use ebranch_repodata::Repomd;
 
 use crate::cache_cleanup::{remove_temp_files, remove_unreferenced};
 use crate::cache_layout::{CachedRepomd, RepoCache};
-use crate::cache_lock::RepoLock;
+use crate::cache_lock::{LockRequest, RepoLock};
 use crate::cache_state::CacheState;
 use crate::download::download;
 use crate::error::FetchError;
@@ -32,11 +32,16 @@ pub(crate) fn fetch_cached(
 ) -> Result<FetchedRepo, FetchError> {
     let options = fetcher.options();
     let cache = RepoCache::new(fetcher.cache_dir(), repo);
+    let who = LockRequest {
+        repo: &repo.id,
+        timeout: options.lock_timeout,
+        reporter,
+    };
     if options.offline {
-        return from_cache_offline(&cache, repo, options.want_filelists);
+        return from_cache_offline(&cache, repo, options.want_filelists, &who);
     }
     cache.create()?;
-    let _lock = RepoLock::exclusive(&cache.lock_path())?;
+    let _lock = RepoLock::exclusive(&cache.lock_path(), &who)?;
     remove_temp_files(&cache);
     let cached = cache.load_repomd()?;
     let state = CacheState::load(&cache.state_path());
@@ -139,6 +144,7 @@ fn from_cache_offline(
     cache: &RepoCache,
     repo: &ResolvedRepo,
     want_filelists: bool,
+    who: &LockRequest<'_>,
 ) -> Result<FetchedRepo, FetchError> {
     let not_cached = |path: PathBuf| FetchError::NotCached {
         repo: repo.id.clone(),
@@ -147,7 +153,7 @@ fn from_cache_offline(
     if !cache.repomd_path().is_file() {
         return Err(not_cached(cache.repomd_path()));
     }
-    let _lock = RepoLock::shared(&cache.lock_path())?;
+    let _lock = RepoLock::shared(&cache.lock_path(), who)?;
     let cached = cache
         .load_repomd()?
         .ok_or_else(|| not_cached(cache.repomd_path()))?;

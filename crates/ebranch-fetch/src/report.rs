@@ -1,5 +1,8 @@
 //! Progress reporting: library code never prints, the CLI implements [`Reporter`].
 
+use std::path::Path;
+use std::time::Duration;
+
 use crate::error::FetchError;
 use crate::fetched::FetchedRepo;
 use crate::resolved::ResolvedRepo;
@@ -42,6 +45,9 @@ pub trait Reporter: Sync {
     fn progress(&self, _transfer: &Transfer<'_>, _bytes: u64) {}
     /// A request ended.
     fn finish(&self, _transfer: &Transfer<'_>, _end: &TransferEnd<'_>) {}
+    /// Another run holds this repo's cache `lock`; this one waits for it, `timeout` at
+    /// most (called once per wait).
+    fn waiting_for_lock(&self, _repo: &str, _lock: &Path, _timeout: Duration) {}
     /// A repo is ready (from the cache or freshly downloaded).
     fn repo_done(&self, _repo: &FetchedRepo) {}
 }

@@ -27,19 +27,22 @@
 //!    belongs to a dead writer and is removed by the next run.
 //!
 //! [`lock_directory`] serializes read-modify-write cycles on files of one directory (the
-//! report store uses it).
+//! report store uses it); [`lock_file`] locks a lock file, waiting no longer than a given
+//! time (the metadata cache uses it).
 //!
 //! Unix only (ebranch is a Fedora/EPEL tool). Functions return [`std::io::Error`]s whose
 //! message names the temporary file or directory when the failing path is not the one the
 //! caller passed; callers add the destination path to their own error.
 
 mod dir_lock;
+mod file_lock;
 mod open;
 mod stale;
 mod temp;
 mod user_file;
 
 pub use dir_lock::{DirLock, lock_directory, lock_directory_of};
+pub use file_lock::{FileLock, LockMode, lock_file};
 pub use open::{open_regular, read_regular, read_regular_to_string};
 pub use stale::{is_temp_name, remove_stale_temps};
 pub use temp::{TempFile, replace_file};

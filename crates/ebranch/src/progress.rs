@@ -2,7 +2,9 @@
 //! otherwise.
 
 use std::io::IsTerminal;
+use std::path::Path;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use ebranch_fetch::{FetchedRepo, Reporter, Transfer, TransferEnd};
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
@@ -29,6 +31,17 @@ impl FetchProgress {
     pub fn finish(&self) {
         if let Some(bars) = &self.bars {
             let _ = bars.clear();
+        }
+    }
+
+    /// One line on stderr, above the bars when there are any.
+    fn say(&self, line: String) {
+        let line = printable(&line).into_owned();
+        match &self.bars {
+            Some(bars) => {
+                let _ = bars.println(line);
+            }
+            None => eprintln!("{line}"),
         }
     }
 
@@ -68,29 +81,25 @@ impl Reporter for FetchProgress {
             bar.finish_and_clear();
         }
         if let TransferEnd::Failed(err) = end {
-            let line = format!("warning: {err} (trying another mirror or retrying)");
-            let line = printable(&line).into_owned();
-            match &self.bars {
-                Some(bars) => {
-                    let _ = bars.println(line);
-                }
-                None => eprintln!("{line}"),
-            }
+            self.say(format!(
+                "warning: {err} (trying another mirror or retrying)"
+            ));
         }
+    }
+
+    fn waiting_for_lock(&self, repo: &str, lock: &Path, timeout: Duration) {
+        self.say(format!(
+            "waiting for another ebranch run to release the cache of repo {repo} ({}); giving up after {} s",
+            lock.display(),
+            timeout.as_secs()
+        ));
     }
 
     fn repo_done(&self, repo: &FetchedRepo) {
         if repo.stats.requests == 0 {
             return;
         }
-        let line = format!("fetched {}: {}", repo.repo.id, repo.stats);
-        let line = printable(&line).into_owned();
-        match &self.bars {
-            Some(bars) => {
-                let _ = bars.println(line);
-            }
-            None => eprintln!("{line}"),
-        }
+        self.say(format!("fetched {}: {}", repo.repo.id, repo.stats));
     }
 }
 

@@ -119,3 +119,70 @@ fn two_threads_with_separate_handles_fetch_the_same_repo_once() {
     assert_eq!(requests, [0, 2]);
     assert_eq!(server.requests(), 2);
 }
+
+/// Records the repos whose cache lock a run waited for.
+#[derive(Default)]
+struct LockWaits(std::sync::Mutex<Vec<String>>);
+
+impl ebranch_fetch::Reporter for LockWaits {
+    fn waiting_for_lock(&self, repo: &str, lock: &std::path::Path, _timeout: Duration) {
+        self.0
+            .lock()
+            .unwrap()
+            .push(format!("{repo} {}", lock.display()));
+    }
+}
+
+#[test]
+fn a_run_waiting_for_a_held_cache_lock_says_so_and_gives_up_in_time() {
+    let server = TestServer::start();
+    let fixture = rhel_server();
+    serve_repo(&server, "/os", &fixture);
+    let cache = tempfile::tempdir().unwrap();
+    let r = repo("r", RepoSource::Baseurl(vec![server.url("/os/")]));
+    let fetched = Fetcher::new(cache.path(), fast_options())
+        .fetch_one(&r, &NoProgress)
+        .unwrap();
+    // Another run holds the lock (here: this test, through its own open file).
+    let lock_path = fetched.dir.join(".lock");
+    let other = std::fs::File::open(&lock_path).unwrap();
+    other.lock().unwrap();
+    server.clear_log();
+    for offline in [false, true] {
+        let waits = LockWaits::default();
+        let options = ebranch_fetch::FetchOptions {
+            refresh: true,
+            offline,
+            lock_timeout: Duration::from_millis(300),
+            ..fast_options()
+        };
+        let err = Fetcher::new(cache.path(), options)
+            .fetch_one(&r, &waits)
+            .unwrap_err();
+        assert!(
+            matches!(err, ebranch_fetch::FetchError::LockTimeout { .. }),
+            "{err}"
+        );
+        let msg = err.to_string();
+        assert!(!msg.contains('\n'), "{msg}");
+        assert!(
+            msg.starts_with("repo r: gave up after 300ms waiting for another ebranch run"),
+            "{msg}"
+        );
+        assert!(msg.contains(&lock_path.display().to_string()), "{msg}");
+        assert_eq!(
+            *waits.0.lock().unwrap(),
+            [format!("r {}", lock_path.display())]
+        );
+    }
+    assert_eq!(server.requests(), 0);
+    drop(other);
+    let options = ebranch_fetch::FetchOptions {
+        refresh: true,
+        lock_timeout: Duration::ZERO,
+        ..fast_options()
+    };
+    Fetcher::new(cache.path(), options)
+        .fetch_one(&r, &NoProgress)
+        .unwrap();
+}
