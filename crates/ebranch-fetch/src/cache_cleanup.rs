@@ -5,7 +5,7 @@ use std::fs;
 
 use ebranch_repodata::Repomd;
 
-use crate::cache_layout::RepoCache;
+use crate::cache_layout::{RepoCache, cached_record};
 
 /// Deletes temp files left by writers that died (see `ebranch_fs::remove_stale_temps`).
 pub(crate) fn remove_temp_files(cache: &RepoCache) {
@@ -14,15 +14,15 @@ pub(crate) fn remove_temp_files(cache: &RepoCache) {
     }
 }
 
-/// Deletes files in `repodata/` that neither the new nor the previous
-/// repomd.xml names. Keeping one generation back lets a run that read the
+/// Deletes files in `repodata/` that the cache stored for neither the new nor the
+/// previous upstream repomd.xml. Keeping one generation back lets a run that read the
 /// previous repomd.xml a moment ago still open its files.
 pub(crate) fn remove_unreferenced(cache: &RepoCache, current: &Repomd, previous: Option<&Repomd>) {
     let keep: HashSet<String> = current
         .records
         .iter()
         .chain(previous.into_iter().flat_map(|p| p.records.iter()))
-        .map(|r| r.href.trim_start_matches("./").to_string())
+        .filter_map(|r| Some(cached_record(r, &r.checksum.as_ref()?.digest()?).href))
         .collect();
     let Ok(entries) = fs::read_dir(cache.repodata_dir()) else {
         return;

@@ -92,7 +92,9 @@ pub enum FetchError {
         kind: &'static str,
     },
     /// A repomd.xml record whose checksum type is missing or unknown.
-    #[error("{url}: {href}: unsupported checksum type {kind:?}")]
+    #[error(
+        "{url}: {href}: unusable checksum (type {kind:?}): an unknown type, or not a hex value"
+    )]
     UnsupportedChecksum {
         /// Where the repomd.xml came from.
         url: String,

@@ -12,7 +12,7 @@ use crate::fetched::FetchedRepo;
 use crate::filelists_fetch;
 use crate::local::open_local;
 use crate::release::RepoSource;
-use crate::repo_fetch;
+use crate::repo_fetch::{self, Want};
 use crate::report::Reporter;
 use crate::resolved::ResolvedRepo;
 
@@ -163,10 +163,36 @@ impl Fetcher {
         reporter: &dyn Reporter,
     ) -> Result<FetchedRepo, FetchError> {
         reporter.repo_start(repo);
+        let want = Want {
+            filelists: self.options.want_filelists,
+            refresh: self.options.refresh,
+        };
         let fetched = match &repo.source {
             RepoSource::Local(dir) => open_local(repo, dir)?,
-            _ => repo_fetch::fetch_cached(self, repo, reporter)?,
+            _ => repo_fetch::fetch_cached(self, repo, reporter, want)?,
         };
+        reporter.repo_done(&fetched);
+        Ok(fetched)
+    }
+
+    /// Repairs the cache of a fetched repo whose file failed its checksum while being
+    /// read (damaged in place): checks every cached file by checksum, asking the network
+    /// whether repomd.xml changed (as `--refresh` does), and downloads again only what is
+    /// damaged or missing. A local directory is returned as it is; with `offline`, the
+    /// cache is only checked for presence.
+    pub fn repair(
+        &self,
+        repo: &FetchedRepo,
+        reporter: &dyn Reporter,
+    ) -> Result<FetchedRepo, FetchError> {
+        if let RepoSource::Local(_) = repo.repo.source {
+            return Ok(repo.clone());
+        }
+        let want = Want {
+            filelists: repo.filelists.is_some(),
+            refresh: true,
+        };
+        let fetched = repo_fetch::fetch_cached(self, &repo.repo, reporter, want)?;
         reporter.repo_done(&fetched);
         Ok(fetched)
     }

@@ -6,7 +6,6 @@ use crate::error::FetchError;
 use crate::fetched::{FetchStats, FetchedRepo};
 use crate::meta_file::parse_repomd;
 use crate::resolved::ResolvedRepo;
-use crate::url::safe_relative_path;
 
 /// Describes a local repo directory without copying anything.
 pub(crate) fn open_local(repo: &ResolvedRepo, dir: &Path) -> Result<FetchedRepo, FetchError> {
@@ -18,12 +17,13 @@ pub(crate) fn open_local(repo: &ResolvedRepo, dir: &Path) -> Result<FetchedRepo,
         let Some(record) = repomd.record(kind) else {
             return Ok(None);
         };
-        let relative =
-            safe_relative_path(&record.href).ok_or_else(|| FetchError::UnsafeLocation {
+        let path = record
+            .path_in(dir)
+            .ok_or_else(|| FetchError::UnsafeLocation {
                 url: origin.clone(),
                 href: record.href.clone(),
             })?;
-        Ok(Some(dir.join(relative)))
+        Ok(Some(path))
     };
     let primary = locate("primary")?.ok_or_else(|| FetchError::MissingRecord {
         url: origin.clone(),

@@ -6,17 +6,18 @@ use std::path::{Path, PathBuf};
 use ebranch_repodata::checksum::{Digest, Hasher};
 use ebranch_repodata::{Checksum, Repomd, RepomdRecord};
 
+use crate::cache_layout::cached_record;
 use crate::error::FetchError;
-use crate::url::safe_relative_path;
 
 /// A metadata file to have in a repo folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MetaFile {
-    /// Location relative to the repo base (`repodata/…`).
+    /// Location relative to the repo base (`repodata/…`), as the server names it: for
+    /// URLs and messages only.
     pub href: String,
     /// `xml:base` from repomd.xml, when the file lives on another server.
     pub base: Option<String>,
-    /// Where it is stored.
+    /// Where it is stored: the cache's name for it, never the `href`.
     pub path: PathBuf,
     /// Checksum of the stored (compressed) bytes.
     pub checksum: Digest,
@@ -26,12 +27,13 @@ pub(crate) struct MetaFile {
 
 impl MetaFile {
     /// Checks a record's location and checksum; `origin` names the repomd.xml in errors.
+    /// The file goes to the cache folder `dir` under the name the cache gives it.
     pub fn plan(dir: &Path, record: &RepomdRecord, origin: &str) -> Result<MetaFile, FetchError> {
-        let relative =
-            safe_relative_path(&record.href).ok_or_else(|| FetchError::UnsafeLocation {
-                url: origin.to_string(),
-                href: record.href.clone(),
-            })?;
+        let unsafe_location = || FetchError::UnsafeLocation {
+            url: origin.to_string(),
+            href: record.href.clone(),
+        };
+        ebranch_repodata::safe_relative_path(&record.href).ok_or_else(unsafe_location)?;
         let checksum = record
             .checksum
             .as_ref()
@@ -45,10 +47,13 @@ impl MetaFile {
                     .map(|c| c.kind.clone())
                     .unwrap_or_default(),
             })?;
+        let path = cached_record(record, &checksum)
+            .path_in(dir)
+            .ok_or_else(unsafe_location)?;
         Ok(MetaFile {
             href: record.href.clone(),
             base: record.base.clone(),
-            path: dir.join(relative),
+            path,
             checksum,
             size: record.size,
         })
@@ -160,12 +165,12 @@ mod tests {
         let dir = Path::new("/cache/r");
         let primary = MetaFile::plan(dir, md.record("primary").unwrap(), URL).unwrap();
         assert_eq!(primary.checksum.to_string(), "sha256:ab12");
-        assert_eq!(primary.path, dir.join("repodata/p.xml.zst"));
+        assert_eq!(primary.path, dir.join("repodata/ab12-primary.xml.zst"));
         assert_eq!(primary.size, Some(3));
         let err = MetaFile::plan(dir, md.record("filelists").unwrap(), URL).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "https://m/repodata/repomd.xml: repodata/f.xml.gz: unsupported checksum type \"crc\""
+            "https://m/repodata/repomd.xml: repodata/f.xml.gz: unusable checksum (type \"crc\"): an unknown type, or not a hex value"
         );
         let err = MetaFile::plan(dir, md.record("other").unwrap(), URL).unwrap_err();
         assert!(

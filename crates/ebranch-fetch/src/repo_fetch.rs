@@ -23,12 +23,23 @@ use crate::resolved::ResolvedRepo;
 use crate::session::Session;
 use crate::url::{REPOMD_SUFFIX, join};
 
+/// What one fetch of a remote repo must do.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Want {
+    /// Filelists too.
+    pub filelists: bool,
+    /// Ask the network even when the cache is fresh, and check every cached file by its
+    /// checksum (not only its size): a file damaged in place is downloaded again.
+    pub refresh: bool,
+}
+
 /// Returns the repo from the cache, refreshing it first when stale,
-/// missing or `refresh` is set (never touching the network when `offline`).
+/// missing or `want.refresh` is set (never touching the network when `offline`).
 pub(crate) fn fetch_cached(
     fetcher: &Fetcher,
     repo: &ResolvedRepo,
     reporter: &dyn Reporter,
+    want: Want,
 ) -> Result<FetchedRepo, FetchError> {
     let options = fetcher.options();
     let cache = RepoCache::new(fetcher.cache_dir(), repo);
@@ -38,27 +49,35 @@ pub(crate) fn fetch_cached(
         reporter,
     };
     if options.offline {
-        return from_cache_offline(&cache, repo, options.want_filelists, &who);
+        return from_cache_offline(&cache, repo, want.filelists, &who);
     }
     cache.create()?;
     let _lock = RepoLock::exclusive(&cache.lock_path(), &who)?;
     remove_temp_files(&cache);
     let cached = cache.load_repomd()?;
     let state = CacheState::load(&cache.state_path());
-    let cached_origin = cache.repomd_path().display().to_string();
-    let want = options.want_filelists;
+    let cached_origin = cache.upstream_repomd_path().display().to_string();
 
+    // With `refresh`, every file is checked by checksum, not only by size.
     let cached_files = |c: &CachedRepomd| -> Option<Vec<MetaFile>> {
-        let files = needed_files(&cache.dir, &c.repomd, want, &cached_origin).ok()?;
-        files.iter().all(MetaFile::is_present).then_some(files)
+        let files = needed_files(&cache.dir, &c.repomd, want.filelists, &cached_origin).ok()?;
+        let have = |f: &MetaFile| {
+            if want.refresh {
+                f.verify_on_disk()
+            } else {
+                f.is_present()
+            }
+        };
+        files.iter().all(have).then_some(files)
     };
 
-    if !options.refresh
+    if !want.refresh
         && let Some(state) = &state
         && state.is_fresh(options.metadata_expire)
         && let Some(c) = &cached
         && cached_files(c).is_some()
     {
+        cache.save_repomd(&c.repomd, &c.bytes)?;
         return build(
             repo,
             &cache,
@@ -76,6 +95,7 @@ pub(crate) fn fetch_cached(
         && metalink.check(&c.bytes) == RepomdMatch::Current
         && cached_files(c).is_some()
     {
+        cache.save_repomd(&c.repomd, &c.bytes)?;
         let mirror = state
             .and_then(|s| s.mirror)
             .or_else(|| mirrors.bases.first().cloned());
@@ -97,17 +117,17 @@ pub(crate) fn fetch_cached(
             });
         }
         let repomd = parse_repomd(bytes.clone(), &url)?;
-        needed_files(&cache.dir, &repomd, want, &url)?;
+        needed_files(&cache.dir, &repomd, want.filelists, &url)?;
         Ok((bytes, repomd))
     })?;
     let order = starting_with(&mirrors.bases, first);
     let origin = join(&order[0], REPOMD_SUFFIX);
     let unchanged = cached.as_ref().is_some_and(|c| c.bytes == bytes);
-    let files = needed_files(&cache.dir, &repomd, want, &origin)?;
+    let files = needed_files(&cache.dir, &repomd, want.filelists, &origin)?;
 
     let mut staged: Vec<TempFile> = Vec::new();
     for file in &files {
-        let have = if unchanged {
+        let have = if unchanged && !want.refresh {
             file.is_present()
         } else {
             file.verify_on_disk()
@@ -123,9 +143,8 @@ pub(crate) fn fetch_cached(
         let dest = tmp.dest().to_path_buf();
         tmp.commit().map_err(|e| FetchError::io(&dest, e))?;
     }
+    cache.save_repomd(&repomd, &bytes)?;
     if !unchanged {
-        let path = cache.repomd_path();
-        ebranch_fs::replace_file(&path, &bytes).map_err(|e| FetchError::io(&path, e))?;
         remove_unreferenced(&cache, &repomd, cached.as_ref().map(|c| &c.repomd));
     }
     let mirror = Some(order[0].clone());
@@ -150,14 +169,17 @@ fn from_cache_offline(
         repo: repo.id.clone(),
         path,
     };
-    if !cache.repomd_path().is_file() {
+    if !cache.upstream_repomd_path().is_file() {
         return Err(not_cached(cache.repomd_path()));
     }
     let _lock = RepoLock::shared(&cache.lock_path(), who)?;
     let cached = cache
         .load_repomd()?
         .ok_or_else(|| not_cached(cache.repomd_path()))?;
-    let origin = cache.repomd_path().display().to_string();
+    if !cache.local_repomd_is_current(&cached.repomd) {
+        return Err(not_cached(cache.repomd_path()));
+    }
+    let origin = cache.upstream_repomd_path().display().to_string();
     for file in needed_files(&cache.dir, &cached.repomd, want_filelists, &origin)? {
         if !file.is_present() {
             return Err(not_cached(file.path));
@@ -176,6 +198,7 @@ fn stats_of(session: &Session<'_>, files: usize) -> FetchStats {
     }
 }
 
+/// The fetched repo of the cache folder, for the upstream `repomd`.
 fn build(
     repo: &ResolvedRepo,
     cache: &RepoCache,
@@ -183,7 +206,7 @@ fn build(
     stats: FetchStats,
     mirror: Option<String>,
 ) -> Result<FetchedRepo, FetchError> {
-    let origin = cache.repomd_path().display().to_string();
+    let origin = cache.upstream_repomd_path().display().to_string();
     let primary = needed_files(&cache.dir, repomd, false, &origin)?.remove(0);
     let filelists = filelists_file(&cache.dir, repomd, &origin)?;
     Ok(FetchedRepo {

@@ -1,6 +1,4 @@
-//! Small URL and path helpers: joining, scheme checks, safe relative paths.
-
-use std::path::{Component, Path, PathBuf};
+//! Small URL helpers: joining, scheme checks, cache folder names.
 
 /// The file every mirror URL in a metalink points at.
 pub(crate) const REPOMD_SUFFIX: &str = "repodata/repomd.xml";
@@ -24,24 +22,6 @@ pub(crate) fn join(base: &str, relative: &str) -> String {
 /// Base URL of a metalink resource that points at `…/repodata/repomd.xml`.
 pub(crate) fn strip_repomd_suffix(url: &str) -> Option<String> {
     url.strip_suffix(REPOMD_SUFFIX).map(with_slash)
-}
-
-/// A repomd `location href` as a path under the repo directory, or `None`
-/// when it is absolute, empty or climbs out with `..`.
-pub(crate) fn safe_relative_path(href: &str) -> Option<PathBuf> {
-    if href.is_empty() || href.contains('\\') || href.contains('\0') {
-        return None;
-    }
-    let path = Path::new(href);
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::Normal(part) => out.push(part),
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    (!out.as_os_str().is_empty()).then_some(out)
 }
 
 /// A file-system-friendly rendering of an id or URL (for cache folder names).
@@ -79,21 +59,6 @@ mod tests {
         );
         assert_eq!(strip_repomd_suffix("https://m/os/"), None);
         assert!(is_http("HTTPS://x") && is_http("http://x") && !is_http("rsync://x"));
-    }
-
-    #[test]
-    fn relative_paths_are_checked() {
-        assert_eq!(
-            safe_relative_path("repodata/a-primary.xml.gz"),
-            Some(PathBuf::from("repodata/a-primary.xml.gz"))
-        );
-        assert_eq!(
-            safe_relative_path("./repodata/x"),
-            Some(PathBuf::from("repodata/x"))
-        );
-        for bad in ["", "/etc/passwd", "../x", "repodata/../../x", "a\\b"] {
-            assert_eq!(safe_relative_path(bad), None, "{bad}");
-        }
     }
 
     #[test]

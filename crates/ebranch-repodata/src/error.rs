@@ -25,6 +25,15 @@ pub enum RepodataError {
         record: String,
     },
 
+    /// A record's `location href` would leave the repository directory.
+    #[error("{}: refusing location {href:?}: not a relative path inside the repository", .repomd.display())]
+    UnsafeLocation {
+        /// The repomd.xml that lists it.
+        repomd: PathBuf,
+        /// The `href`.
+        href: String,
+    },
+
     /// A record listed in `repomd.xml` points to a file that does not exist.
     #[error("'{record}' file listed in {} is missing: {}", .repomd.display(), .path.display())]
     MissingRecordFile {

@@ -54,5 +54,5 @@ pub use repo::{
     DepKind, DepRecord, FLAG_EQ, FLAG_GT, FLAG_LT, FileKind, FileRecord, PackageRecord,
     ReadOptions, RepoData,
 };
-pub use repomd::{Checksum, Repomd, RepomdRecord};
+pub use repomd::{Checksum, Repomd, RepomdRecord, safe_relative_path};
 pub use strings::{StrId, StringTable};

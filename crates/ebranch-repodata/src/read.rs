@@ -72,7 +72,7 @@ pub(crate) fn checked_file(
     repomd: &Repomd,
     record: &RepomdRecord,
 ) -> Result<PathBuf, RepodataError> {
-    let path = record.local_path(dir);
+    let path = repomd.file_path(dir, record)?;
     match std::fs::metadata(&path) {
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -1,7 +1,7 @@
 //! `repodata/repomd.xml`: the index of a repository's metadata files.
 
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use quick_xml::events::Event;
 
@@ -25,9 +25,11 @@ pub struct Checksum {
 impl Checksum {
     /// The typed form (known algorithm, hex trimmed and lower-cased), for
     /// comparing against computed digests; `None` when the algorithm is
-    /// unknown or the value is empty.
+    /// unknown or the value is empty, longer than any digest or not hex.
     pub fn digest(&self) -> Option<Digest> {
-        Digest::new(&self.kind, &self.hex).filter(|d| !d.hex.is_empty())
+        Digest::new(&self.kind, &self.hex).filter(|d| {
+            !d.hex.is_empty() && d.hex.len() <= 128 && d.hex.bytes().all(|b| b.is_ascii_hexdigit())
+        })
     }
 }
 
@@ -53,16 +55,33 @@ pub struct RepomdRecord {
 }
 
 impl RepomdRecord {
-    /// Where the file is on disk for a repository rooted at `repo_dir`:
-    /// `href` relative to `repo_dir`, or to `xml:base` when that is a local
-    /// path or a `file://` URL (a remote base is ignored).
-    pub fn local_path(&self, repo_dir: &Path) -> PathBuf {
-        match self.base.as_deref() {
-            Some(base) if base.starts_with("file://") => Path::new(&base[7..]).join(&self.href),
-            Some(base) if base.starts_with('/') => Path::new(base).join(&self.href),
-            _ => repo_dir.join(&self.href),
+    /// Where the record's file is for a repository rooted at `repo_dir`: the one rule
+    /// for every reader of a repository directory, ebranch's metadata cache included.
+    /// `href` is taken relative to `repo_dir` and must stay inside it
+    /// ([`safe_relative_path`]); `xml:base` is never followed, so a repomd.xml cannot make
+    /// ebranch read a file elsewhere (`xml:base="/dev"`, `href="zero"`). `None` when `href`
+    /// is unsafe.
+    pub fn path_in(&self, repo_dir: &Path) -> Option<PathBuf> {
+        safe_relative_path(&self.href).map(|relative| repo_dir.join(relative))
+    }
+}
+
+/// A repomd `location href` as a relative path, or `None` when it is empty, absolute,
+/// climbs out with `..`, or holds a backslash or NUL. Also the check the fetcher applies
+/// before joining an `href` to a mirror URL.
+pub fn safe_relative_path(href: &str) -> Option<PathBuf> {
+    if href.is_empty() || href.contains('\\') || href.contains('\0') {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for component in Path::new(href).components() {
+        match component {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            _ => return None,
         }
     }
+    (!out.as_os_str().is_empty()).then_some(out)
 }
 
 /// A parsed repomd.xml.
@@ -249,6 +268,69 @@ impl Repomd {
     pub fn record(&self, kind: &str) -> Option<&RepomdRecord> {
         self.records.iter().find(|r| r.kind == kind)
     }
+
+    /// The path of `record`'s file in the repository rooted at `repo_dir`
+    /// ([`RepomdRecord::path_in`]), or an error naming this repomd.xml and the `href`.
+    pub fn file_path(
+        &self,
+        repo_dir: &Path,
+        record: &RepomdRecord,
+    ) -> Result<PathBuf, RepodataError> {
+        record
+            .path_in(repo_dir)
+            .ok_or_else(|| RepodataError::UnsafeLocation {
+                repomd: self.path.clone(),
+                href: record.href.clone(),
+            })
+    }
+
+    /// repomd.xml text for `revision` and `records` (what [`Repomd::parse`] reads back:
+    /// type, checksums, location `href` and `xml:base`, sizes, timestamp).
+    pub fn to_xml(revision: Option<&str>, records: &[RepomdRecord]) -> Vec<u8> {
+        use std::fmt::Write as _;
+        let e = |text: &str| quick_xml::escape::escape(text).into_owned();
+        let mut out = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<repomd xmlns=\"http://linux.duke.edu/metadata/repo\">\n",
+        );
+        if let Some(revision) = revision {
+            let _ = writeln!(out, "  <revision>{}</revision>", e(revision));
+        }
+        for r in records {
+            let _ = writeln!(out, "  <data type=\"{}\">", e(&r.kind));
+            for (tag, sum) in [
+                ("checksum", &r.checksum),
+                ("open-checksum", &r.open_checksum),
+            ] {
+                if let Some(sum) = sum {
+                    let _ = writeln!(
+                        out,
+                        "    <{tag} type=\"{}\">{}</{tag}>",
+                        e(&sum.kind),
+                        e(&sum.hex)
+                    );
+                }
+            }
+            let base = r.base.as_deref().map(|b| format!(" xml:base=\"{}\"", e(b)));
+            let _ = writeln!(
+                out,
+                "    <location{} href=\"{}\"/>",
+                base.unwrap_or_default(),
+                e(&r.href)
+            );
+            for (tag, value) in [
+                ("timestamp", r.timestamp),
+                ("size", r.size),
+                ("open-size", r.open_size),
+            ] {
+                if let Some(value) = value {
+                    let _ = writeln!(out, "    <{tag}>{value}</{tag}>");
+                }
+            }
+            out.push_str("  </data>\n");
+        }
+        out.push_str("</repomd>\n");
+        out.into_bytes()
+    }
 }
 
 fn checksum(kind: &str, hex: &str) -> Checksum {
@@ -321,15 +403,16 @@ mod tests {
         assert_eq!(p.open_size, Some(16410888));
         assert_eq!(p.timestamp, Some(1471427454));
         assert_eq!(
-            p.local_path(Path::new("/r")),
+            p.path_in(Path::new("/r")).unwrap(),
             Path::new("/r/repodata/abc-primary.xml.gz")
         );
         let f = md.record("filelists_db").unwrap();
         assert_eq!(f.checksum.as_ref().unwrap().kind, "sha");
         assert_eq!(f.base.as_deref(), Some("file:///srv/mirror"));
+        // xml:base is never followed: the file is in the repository or nowhere.
         assert_eq!(
-            f.local_path(Path::new("/r")),
-            Path::new("/srv/mirror/repodata/f.sqlite.bz2")
+            f.path_in(Path::new("/r")).unwrap(),
+            Path::new("/r/repodata/f.sqlite.bz2")
         );
         assert_eq!(md.sha256, sha256_hex(SAMPLE.as_bytes()));
         assert_eq!(
@@ -337,6 +420,51 @@ mod tests {
             "sha1:0123"
         );
         assert!(md.record("other").is_none());
+    }
+
+    #[test]
+    fn a_record_path_never_leaves_the_repository() {
+        let record = |base: Option<&str>, href: &str| RepomdRecord {
+            kind: "primary".into(),
+            href: href.into(),
+            base: base.map(Into::into),
+            ..RepomdRecord::default()
+        };
+        let dir = Path::new("/r");
+        assert_eq!(
+            record(Some("/dev"), "zero").path_in(dir).unwrap(),
+            Path::new("/r/zero")
+        );
+        assert_eq!(
+            record(Some("file:///etc"), "./repodata/x")
+                .path_in(dir)
+                .unwrap(),
+            Path::new("/r/repodata/x")
+        );
+        for bad in ["", "/dev/zero", "../x", "repodata/../../x", "a\\b", "a\0b"] {
+            assert_eq!(record(None, bad).path_in(dir), None, "{bad:?}");
+        }
+        let md = Repomd::parse(
+            Path::new("/r/repodata/repomd.xml"),
+            SAMPLE.as_bytes().to_vec(),
+        )
+        .unwrap();
+        let err = md.file_path(dir, &record(None, "/etc/passwd")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/r/repodata/repomd.xml: refusing location \"/etc/passwd\": not a relative path inside the repository"
+        );
+    }
+
+    #[test]
+    fn to_xml_reads_back_as_the_same_records() {
+        let path = Path::new("/r/repodata/repomd.xml");
+        let md = Repomd::parse(path, SAMPLE.as_bytes().to_vec()).unwrap();
+        let mut records = md.records.clone();
+        records[0].kind = "a<b&\"c".into();
+        let again = Repomd::parse(path, Repomd::to_xml(md.revision.as_deref(), &records)).unwrap();
+        assert_eq!(again.records, records);
+        assert_eq!(again.revision, md.revision);
     }
 
     #[test]
@@ -351,6 +479,7 @@ mod tests {
         assert_eq!(sum("crc", "1").digest(), None);
         assert_eq!(sum("sha256", "").digest(), None);
         assert_eq!(sum("", "ab").digest(), None);
+        assert_eq!(sum("sha256", "ab/../x").digest(), None);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use ebranch_repodata::{ReadOptions, RepodataError, Repomd, read_repo};
 /// The file of record `kind` in the repository at `dir`.
 fn record_path(dir: &Path, kind: &str) -> PathBuf {
     let md = Repomd::read(dir).unwrap();
-    md.record(kind).unwrap().local_path(dir)
+    md.file_path(dir, md.record(kind).unwrap()).unwrap()
 }
 
 /// Replaces the file of record `kind` with `bytes` and updates its checksum
@@ -21,7 +21,7 @@ fn record_path(dir: &Path, kind: &str) -> PathBuf {
 fn replace_file(dir: &Path, kind: &str, bytes: &[u8]) -> PathBuf {
     let md = Repomd::read(dir).unwrap();
     let record = md.record(kind).unwrap();
-    let path = record.local_path(dir);
+    let path = md.file_path(dir, record).unwrap();
     std::fs::write(&path, bytes).unwrap();
     let old = &record.checksum.as_ref().unwrap().hex;
     let repomd_path = Repomd::path_in(dir);
@@ -124,7 +124,11 @@ fn absent_other_sqlite_and_group_files_are_ignored() {
     // were never copied.
     let dir = copy_repo(&data(RHEL_SERVER_SRC));
     let md = Repomd::read(dir.path()).unwrap();
-    assert!(!md.record("other").unwrap().local_path(dir.path()).exists());
+    assert!(
+        !md.file_path(dir.path(), md.record("other").unwrap())
+            .unwrap()
+            .exists()
+    );
     assert_eq!(
         read_repo(dir.path(), &ReadOptions::default())
             .unwrap()

@@ -21,7 +21,7 @@ pub struct GlobalArgs {
     /// multilib). Default: this machine's basearch. `noarch` always counts.
     #[arg(long = "arch", global = true, value_name = "ARCH")]
     pub arches: Vec<String>,
-    /// Cache root: fetched metadata (`repos-v1/`) and parsed indexes (`index/`) (default:
+    /// Cache root: fetched metadata (`repos-v2/`) and parsed indexes (`index/`) (default:
     /// the XDG cache dir's `ebranch/`).
     #[arg(long, global = true, value_name = "DIR", env = "EBRANCH_CACHE_DIR")]
     pub cache_dir: Option<PathBuf>,

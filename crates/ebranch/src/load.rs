@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use ebranch_fetch::{FetchOptions, FetchedRepo, Fetcher, RepoRole, ResolvedRepo};
+use ebranch_fetch::{FetchOptions, FetchedRepo, Fetcher, RepoRole, RepoSource, ResolvedRepo};
 use ebranch_index::{ArchSet, Pool, PoolKey, RepoId, RepoInput, evict_images, touch_image};
-use ebranch_repodata::{DepKind, ReadOptions, RepoData, Repomd, load_repo};
+use ebranch_repodata::{DepKind, ReadOptions, RepoData, RepodataError, Repomd, load_repo};
 
 use crate::cli::GlobalArgs;
 use crate::progress::FetchProgress;
@@ -102,7 +102,12 @@ pub fn load_resolved(repos: &[ResolvedRepo], global: &GlobalArgs) -> Result<Load
         };
         ids.push(RepoId(index as u32));
     }
-    let mut pool = pool_of(&unique, global)?;
+    let reader = Reader {
+        fetcher: &fetcher,
+        progress: &progress,
+        cache: index_cache_dir(global),
+    };
+    let mut pool = pool_of(&unique, global, &reader)?;
 
     // Filelists are fetched only when a file dependency is not answered from primary.
     let lacking: Vec<usize> = (0..unique.len())
@@ -114,7 +119,7 @@ pub fn load_resolved(repos: &[ResolvedRepo], global: &GlobalArgs) -> Result<Load
         }
         progress.finish();
         drop(pool);
-        pool = pool_of(&unique, global)?;
+        pool = pool_of(&unique, global, &reader)?;
     }
     crate::timings::phase("pool built");
     let dirs = unique.into_iter().map(|f| f.dir).collect();
@@ -127,7 +132,7 @@ const POOL_IMAGES_KEPT: usize = 4;
 /// The pool of `repos`: read from its image in the index cache when one was made for the
 /// same repository metadata, options and arches; otherwise built from each repository's
 /// parsed data (itself cached) and written as an image for the next run.
-fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs) -> Result<Pool> {
+fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs, reader: &Reader<'_>) -> Result<Pool> {
     let labels: Vec<String> = repos.iter().map(label).collect();
     let arches = arch_set(global);
     let image = match index_cache_dir(global) {
@@ -153,7 +158,7 @@ fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs) -> Result<Pool> {
         }
         None => None,
     };
-    let datas = read_all(repos, global)?;
+    let datas = read_all(repos, reader)?;
     crate::timings::phase("repositories read");
     let inputs = labels
         .into_iter()
@@ -175,29 +180,30 @@ fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs) -> Result<Pool> {
 /// is on disk.
 fn read_options(f: &FetchedRepo) -> ReadOptions {
     ReadOptions {
-        filelists: matches!(f.repo.source, ebranch_fetch::RepoSource::Local(_))
-            || f.filelists.is_some(),
+        filelists: matches!(f.repo.source, RepoSource::Local(_)) || f.filelists.is_some(),
     }
 }
 
 /// How a repository is named in messages: its path, or its id and source for fetched ones.
 fn label(f: &FetchedRepo) -> String {
     match &f.repo.source {
-        ebranch_fetch::RepoSource::Local(_) => f.dir.display().to_string(),
+        RepoSource::Local(_) => f.dir.display().to_string(),
         other => format!("{} ({other})", f.repo.id),
     }
 }
 
-fn read_all(repos: &[FetchedRepo], global: &GlobalArgs) -> Result<Vec<RepoData>> {
-    let cache = index_cache_dir(global);
+/// What reads repositories: the index cache, and the fetcher that repairs damaged ones.
+struct Reader<'a> {
+    fetcher: &'a Fetcher,
+    progress: &'a FetchProgress,
+    cache: Option<PathBuf>,
+}
+
+fn read_all(repos: &[FetchedRepo], reader: &Reader<'_>) -> Result<Vec<RepoData>> {
     let results: Vec<Result<RepoData>> = std::thread::scope(|scope| {
         let handles: Vec<_> = repos
             .iter()
-            .map(|f| {
-                let cache = cache.as_deref();
-                let options = read_options(f);
-                scope.spawn(move || read_one(&f.dir, cache, &options))
-            })
+            .map(|f| scope.spawn(move || read_one(f, reader)))
             .collect();
         handles
             .into_iter()
@@ -207,9 +213,29 @@ fn read_all(repos: &[FetchedRepo], global: &GlobalArgs) -> Result<Vec<RepoData>>
     results.into_iter().collect()
 }
 
-fn read_one(dir: &Path, cache: Option<&Path>, options: &ReadOptions) -> Result<RepoData> {
-    let (data, _outcome) = load_repo(dir, cache, options)?;
-    Ok(data)
+/// Reads one repository through the index cache. A fetched repository whose cached file
+/// is damaged (it fails its checksum while the index is rebuilt) is repaired once: the
+/// fetcher checks its files by checksum and downloads again only the damaged ones.
+fn read_one(f: &FetchedRepo, reader: &Reader<'_>) -> Result<RepoData> {
+    let options = read_options(f);
+    let load = || load_repo(&f.dir, reader.cache.as_deref(), &options);
+    match load() {
+        Err(e) if is_damage(&e) && !matches!(f.repo.source, RepoSource::Local(_)) => {
+            eprintln!("warning: {e}; downloading it again");
+            reader.fetcher.repair(f, reader.progress)?;
+            reader.progress.finish();
+            Ok(load()?.0)
+        }
+        result => Ok(result?.0),
+    }
+}
+
+/// Whether a read failed on a damaged or missing cached file (which a download repairs).
+fn is_damage(error: &RepodataError) -> bool {
+    matches!(
+        error,
+        RepodataError::ChecksumMismatch { .. } | RepodataError::MissingRecordFile { .. }
+    )
 }
 
 /// Whether some requirement on a path has no provider (so filelists could help).

@@ -159,7 +159,7 @@ fn main_man_page_documents_exit_status_environment_files_and_examples() {
     }
     let files = section("FILES");
     for file in [
-        "repos-v1/",
+        "repos-v2/",
         "index/",
         "releases.toml",
         "config.toml",

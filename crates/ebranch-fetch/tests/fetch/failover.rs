@@ -132,7 +132,7 @@ fn repomd_not_matching_the_metalink_is_refused() {
     );
     let fetched = fetch(source).unwrap();
     assert_eq!(
-        read(fetched.repomd_path()),
+        read(fetched.dir.join("upstream-repomd.xml")),
         read(rhel_server().join("repodata/repomd.xml"))
     );
     assert_eq!(server.count("/m2/repodata/repomd.xml"), 1);
@@ -148,7 +148,7 @@ fn an_alternate_repomd_from_a_lagging_mirror_is_accepted() {
         Reply::body(metalink(&new, &[server.url("/m1/")], &[&old])),
     );
     let fetched = fetch(RepoSource::Metalink(server.url("/metalink"))).unwrap();
-    assert_eq!(read(fetched.repomd_path()), old);
+    assert_eq!(read(fetched.dir.join("upstream-repomd.xml")), old);
 }
 
 #[test]
@@ -254,6 +254,12 @@ fn unsafe_locations_are_refused() {
             .contains("refusing unsafe location \"../../escape.xml.gz\""),
         "{error}"
     );
-    assert!(!cache.path().join("repos-v1/escape.xml.gz").exists());
+    assert!(
+        !cache
+            .path()
+            .join(ebranch_fetch::REPOS_DIR)
+            .join("escape.xml.gz")
+            .exists()
+    );
     assert!(!all_names(cache.path()).iter().any(|n| n == "escape.xml.gz"));
 }

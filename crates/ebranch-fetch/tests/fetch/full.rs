@@ -40,8 +40,11 @@ fn cold_fetch_via_metalink_then_warm_run_makes_no_request() {
         got.stats.to_string(),
         format!("3 requests, {} bytes, 1 file", server.bytes_sent())
     );
-    assert!(got.dir.starts_with(cache.path().join("repos-v1")));
-    assert_eq!(read(got.repomd_path()), repomd);
+    assert!(
+        got.dir
+            .starts_with(cache.path().join(ebranch_fetch::REPOS_DIR))
+    );
+    assert_eq!(read(got.dir.join("upstream-repomd.xml")), repomd);
     assert_eq!(read(&got.primary), read(fixture.join(&primary_href)));
     assert!(got.has_filelists() && got.filelists.is_none());
     assert_eq!(

@@ -5,6 +5,7 @@ mod failover;
 mod figures;
 mod filelists;
 mod full;
+mod hostile;
 mod local;
 mod modules;
 mod offline;

@@ -95,7 +95,7 @@ fn changed_metadata_downloads_new_files_and_keeps_one_old_generation() {
                 format!("/os/{primary}")
             ]
         );
-        assert_eq!(read(fetched.repomd_path()), repomd);
+        assert_eq!(read(fetched.dir.join("upstream-repomd.xml")), repomd);
         assert_eq!(read(&fetched.primary), read(fixture.join(&primary)));
         dir = Some(fetched.dir);
     }
@@ -135,4 +135,58 @@ fn a_new_url_for_a_repo_id_gets_a_new_cache_folder() {
         read(rhel_optional().join(href(&rhel_optional(), "primary")))
     );
     assert_eq!(server.requests(), 4);
+}
+
+#[test]
+fn refresh_downloads_again_only_a_cached_file_damaged_in_place() {
+    let server = TestServer::start();
+    let fixture = rhel_server();
+    serve_repo(&server, "/os", &fixture);
+    let cache = tempfile::tempdir().unwrap();
+    let repo = repo("rhel", RepoSource::Baseurl(vec![server.url("/os/")]));
+    let options = FetchOptions {
+        want_filelists: true,
+        ..fast_options()
+    };
+    let first = Fetcher::new(cache.path(), options.clone())
+        .fetch_one(&repo, &NoProgress)
+        .unwrap();
+    let good = read(&first.primary);
+    let mut damaged = good.clone();
+    damaged[good.len() / 2] ^= 0x55;
+    std::fs::write(&first.primary, &damaged).unwrap();
+    server.clear_log();
+
+    let refreshed = Fetcher::new(
+        cache.path(),
+        FetchOptions {
+            refresh: true,
+            ..options.clone()
+        },
+    )
+    .fetch_one(&repo, &NoProgress)
+    .unwrap();
+    let primary = href(&fixture, "primary");
+    assert_eq!(
+        server.paths(),
+        [
+            "/os/repodata/repomd.xml".to_string(),
+            format!("/os/{primary}")
+        ]
+    );
+    assert_eq!(refreshed.stats.files, 1);
+    assert_eq!(read(&refreshed.primary), good);
+
+    // The same through `repair`, which a reader calls when a checksum fails.
+    std::fs::write(&first.primary, &damaged).unwrap();
+    server.clear_log();
+    let repaired = Fetcher::new(cache.path(), fast_options())
+        .repair(&refreshed, &NoProgress)
+        .unwrap();
+    assert_eq!(read(&repaired.primary), good);
+    assert_eq!(server.count(&format!("/os/{primary}")), 1);
+    assert_eq!(
+        server.count(&format!("/os/{}", href(&fixture, "filelists"))),
+        0
+    );
 }

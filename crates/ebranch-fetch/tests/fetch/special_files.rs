@@ -33,7 +33,8 @@ fn fifos_in_place_of_cache_files_do_not_hang_a_run() {
         .unwrap();
     let repomd = first.dir.join("repodata/repomd.xml");
     let state = first.dir.join("ebranch-fetch.json");
-    for path in [&repomd, &state, &first.primary] {
+    let upstream = first.dir.join("upstream-repomd.xml");
+    for path in [&repomd, &state, &upstream, &first.primary] {
         make_fifo(path);
     }
     // A FIFO with no writer blocks whoever opens it for reading: run in a thread, and
@@ -51,7 +52,7 @@ fn fifos_in_place_of_cache_files_do_not_hang_a_run() {
         .recv_timeout(Duration::from_secs(60))
         .expect("the fetch hangs on a FIFO in the cache")
         .unwrap();
-    for path in [&repomd, &state, &second.primary] {
+    for path in [&repomd, &state, &upstream, &second.primary] {
         assert!(!is_fifo(path), "{} is still a FIFO", path.display());
     }
     assert_eq!(

@@ -95,7 +95,7 @@ fn a_failed_update_never_replaces_good_cached_data() {
     );
 
     // The old generation is still complete and consistent.
-    assert_eq!(read(before.repomd_path()), old_repomd);
+    assert_eq!(read(before.dir.join("upstream-repomd.xml")), old_repomd);
     assert_eq!(read(&before.primary), old_primary);
     assert!(
         !all_names(cache.path())

@@ -235,9 +235,10 @@ const MAIN_ENVIRONMENT: &[(&str, &str)] = &[
 
 const CACHE_FILES: &[(&str, &str)] = &[
     (
-        "$XDG_CACHE_HOME/ebranch/repos-v1/",
+        "$XDG_CACHE_HOME/ebranch/repos-v2/",
         "Fetched repository metadata, one directory per repository with a lock file and a \
-         state file (default cache root ~/.cache/ebranch; see --cache-dir).",
+         state file; metadata files are stored under names made from their checksum \
+         (default cache root ~/.cache/ebranch; see --cache-dir).",
     ),
     (
         "$XDG_CACHE_HOME/ebranch/index/",
