@@ -1,7 +1,7 @@
 //! Loading repositories into a pool: fetched (or read in place), in parallel, through the
 //! index cache; filelists fetched only when a file dependency needs them.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use ebranch_fetch::{FetchOptions, FetchedRepo, Fetcher, RepoRole, RepoSource, ResolvedRepo};
