@@ -11,7 +11,7 @@ use crate::bodhi::{UpdateStatus, best_update, release_for_branch};
 use crate::branch::Branch;
 use crate::bugzilla::{BugUpdate, BugzillaError};
 use crate::report::{Class, Report, ReportError, UNKNOWN};
-use crate::request::{BranchRequest, Filed, file_request, find_existing};
+use crate::request::{BranchRequest, Filed, Verdict, earlier_requests, file_request, is_declined};
 use crate::services::Services;
 
 /// Options shared by every request of a batch.
@@ -73,7 +73,9 @@ pub enum Outcome {
     Known(u64),
     /// An open request filed earlier (by anyone) was adopted.
     Adopted(u64),
-    /// Only closed requests exist; not refiled (decide by hand).
+    /// A closed request stands: declined (`WONTFIX`, `CANTFIX`), or closed otherwise and
+    /// worth a look; not filed again. (Requests closed `EOL`, or as duplicates of such,
+    /// do not count: a new one is filed.)
     ClosedBefore {
         /// The most recent closed request.
         bug: u64,
@@ -95,6 +97,15 @@ impl Outcome {
             _ => None,
         }
     }
+
+    /// The bug a person should look at: the request in the report, or the earlier
+    /// request that stands in the way of a new one.
+    pub fn shown_bug(&self) -> Option<u64> {
+        match self {
+            Self::ClosedBefore { bug, .. } => Some(*bug),
+            _ => self.bug(),
+        }
+    }
 }
 
 impl std::fmt::Display for Outcome {
@@ -114,17 +125,30 @@ impl std::fmt::Display for Outcome {
             Self::NotInDistGit => f.write_str("not in dist-git"),
             Self::Known(id) => write!(f, "request bug {id} (from the report)"),
             Self::Adopted(id) => write!(f, "adopted open request bug {id}"),
-            Self::ClosedBefore { bug, resolution } => {
+            Self::ClosedBefore { bug, resolution } if is_declined(resolution) => write!(
+                f,
+                "not filed again: the maintainer declined it (earlier request bug {bug} closed {resolution})"
+            ),
+            Self::ClosedBefore { bug, resolution } => write!(
+                f,
+                "not filed again: earlier request bug {bug} was closed {resolution}; see why there first"
+            ),
+            Self::Filed(filed) => {
                 write!(
                     f,
-                    "earlier request bug {bug} was closed {resolution}; not refiled"
-                )
+                    "filed bug {} in {} {}",
+                    filed.id, filed.product, filed.version
+                )?;
+                let earlier: Vec<String> = filed
+                    .earlier
+                    .iter()
+                    .map(|(id, resolution)| format!("bug {id} closed {resolution}"))
+                    .collect();
+                if !earlier.is_empty() {
+                    write!(f, " (asked again: {})", earlier.join(", "))?;
+                }
+                Ok(())
             }
-            Self::Filed(filed) => write!(
-                f,
-                "filed bug {} in {} {}",
-                filed.id, filed.product, filed.version
-            ),
             Self::Failed(message) => write!(f, "failed: {message}"),
         }
     }
@@ -202,9 +226,10 @@ pub fn request_batch(
     let mut filed_now = BTreeSet::new();
     for package in names {
         let outcome = match decide(services, report, &package, options, release.as_deref()) {
-            Ok(Some(outcome)) => outcome,
-            Ok(None) => {
+            Ok(Decision::Done(outcome)) => outcome,
+            Ok(Decision::File { earlier }) => {
                 let mut request = BranchRequest::new(&package, options.target.clone());
+                request.earlier = earlier;
                 request.fas = options.fas.clone();
                 request.sig = options.sig;
                 request.blocks = options.blocks.clone();
@@ -234,40 +259,42 @@ pub fn request_batch(
     Ok(summary)
 }
 
-/// Everything short of filing: `Ok(None)` means "file a new request".
+/// Everything short of filing.
 fn decide(
     services: Services<'_>,
     report: &Report,
     package: &str,
     options: &BatchOptions,
     release: Option<&str>,
-) -> Result<Option<Outcome>, String> {
+) -> Result<Decision, String> {
     let entry = &report.packages[package];
     if entry.skip() {
-        return Ok(Some(Outcome::Skipped));
+        return Ok(Decision::Done(Outcome::Skipped));
     }
     match entry.class() {
-        Some(Class::Available) => return Ok(Some(Outcome::Available)),
+        Some(Class::Available) => return Ok(Decision::Done(Outcome::Available)),
         Some(c @ (Class::BlockedByBase | Class::Unresolvable)) => {
-            return Ok(Some(Outcome::NotRequestable(c)));
+            return Ok(Decision::Done(Outcome::NotRequestable(c)));
         }
         // An update that breaks EPEL packages is still an update, not a branch request.
-        Some(Class::Update | Class::IncompatibleUpdate) => return Ok(Some(Outcome::NeedsUpdate)),
+        Some(Class::Update | Class::IncompatibleUpdate) => {
+            return Ok(Decision::Done(Outcome::NeedsUpdate));
+        }
         Some(Class::New) | None => {}
     }
     if let Some(bug) = entry.bug() {
-        return Ok(Some(Outcome::Known(bug)));
+        return Ok(Decision::Done(Outcome::Known(bug)));
     }
     let target = options.target.as_str();
     let dist_git = services.dist_git;
     let Some(branches) = dist_git.branches(package).map_err(|e| e.to_string())? else {
-        return Ok(Some(Outcome::NotInDistGit));
+        return Ok(Decision::Done(Outcome::NotInDistGit));
     };
     if branches.iter().any(|b| b == target) {
         let retired = dist_git
             .is_retired(package, target)
             .map_err(|e| e.to_string())?;
-        return Ok(Some(if retired {
+        return Ok(Decision::Done(if retired {
             Outcome::Retired {
                 branch: target.to_string(),
             }
@@ -279,7 +306,7 @@ fn decide(
         .is_retired(package, "rawhide")
         .map_err(|e| e.to_string())?
     {
-        return Ok(Some(Outcome::Retired {
+        return Ok(Decision::Done(Outcome::Retired {
             branch: "rawhide".into(),
         }));
     }
@@ -289,24 +316,33 @@ fn decide(
             .updates(package, release)
             .map_err(|e| e.to_string())?;
         if let Some(update) = best_update(&updates) {
-            return Ok(Some(Outcome::InBodhi {
+            return Ok(Decision::Done(Outcome::InBodhi {
                 alias: update.alias.clone(),
                 status: update.status.clone(),
             }));
         }
     }
-    let existing = find_existing(services.bugzilla, package, &options.target)
+    let verdict = earlier_requests(services.bugzilla, package, &options.target)
         .map_err(|e: BugzillaError| e.to_string())?;
-    if let Some(bug) = existing.open.first() {
-        return Ok(Some(Outcome::Adopted(bug.id)));
-    }
-    if let Some(bug) = existing.closed.last() {
-        return Ok(Some(Outcome::ClosedBefore {
+    Ok(match verdict {
+        Verdict::Open(bug) => Decision::Done(Outcome::Adopted(bug.id)),
+        Verdict::Closed(bug) => Decision::Done(Outcome::ClosedBefore {
             bug: bug.id,
-            resolution: bug.resolution.clone(),
-        }));
-    }
-    Ok(None)
+            resolution: bug.resolution,
+        }),
+        Verdict::File { earlier } => Decision::File { earlier },
+    })
+}
+
+/// What [`decide`] concluded.
+enum Decision {
+    /// Nothing to file.
+    Done(Outcome),
+    /// File a request, naming the earlier ones closed without a decision.
+    File {
+        /// Their numbers and resolutions.
+        earlier: Vec<(u64, String)>,
+    },
 }
 
 /// Package → report packages whose build needs it (sorted).
@@ -575,6 +611,37 @@ mod tests {
                 resolution: "WONTFIX".into()
             }
         );
+        assert_eq!(
+            outcome(&s, "python-lib-b").to_string(),
+            "not filed again: the maintainer declined it (earlier request bug 1600000 closed WONTFIX)"
+        );
+    }
+
+    #[test]
+    fn a_request_closed_eol_is_filed_again_and_linked() {
+        let (dg, bz, bodhi) = world();
+        bz.add_bug(
+            1_600_000,
+            "python-lib-b",
+            "Please branch python-lib-b for EPEL 10",
+            "CLOSED",
+            "2024-01-01T00:00:00Z",
+        );
+        bz.bugs.borrow_mut().last_mut().unwrap().resolution = "EOL".into();
+        let mut report = Report::from_json(REPORT, Path::new("r.json")).unwrap();
+        let (s, _) = run(&dg, &bz, &bodhi, &mut report);
+        let Outcome::Filed(filed) = outcome(&s, "python-lib-b") else {
+            panic!("{:?}", outcome(&s, "python-lib-b"))
+        };
+        assert_eq!(filed.earlier, vec![(1_600_000, "EOL".to_string())]);
+        assert!(
+            outcome(&s, "python-lib-b")
+                .to_string()
+                .ends_with("(asked again: bug 1600000 closed EOL)")
+        );
+        let lib_b = filed.id;
+        let app = report.packages["python-app"].bug().unwrap();
+        assert!(bz.get(&[app]).unwrap()[0].depends_on.contains(&lib_b));
     }
 
     #[test]

@@ -32,6 +32,9 @@ pub struct RequestText {
     pub minors: Vec<String>,
     /// Packages that need this one, named to explain the request.
     pub needed_by: Vec<String>,
+    /// Earlier requests closed without a decision (number, resolution), named so the
+    /// maintainer sees it is asked again.
+    pub earlier: Vec<(u64, String)>,
 }
 
 /// `Please branch and build PKG in BRANCH`.
@@ -50,6 +53,17 @@ pub fn description(t: &RequestText) -> String {
         parts.push(format!(
             "It is needed to build {} in {branch}.",
             t.needed_by.join(", ")
+        ));
+    }
+    if !t.earlier.is_empty() {
+        let bugs: Vec<String> = t
+            .earlier
+            .iter()
+            .map(|(id, resolution)| format!("bug {id} (closed {resolution})"))
+            .collect();
+        parts.push(format!(
+            "This was asked before in {}, which ended without a decision on the branch.",
+            bugs.join(", ")
         ));
     }
     if let Some(fas) = &t.fas {
@@ -175,6 +189,7 @@ mod tests {
             sig,
             minors: vec![],
             needed_by: vec![],
+            earlier: vec![],
         }
     }
 
@@ -216,6 +231,18 @@ mod tests {
         assert!(d.contains("It is needed to build python-bar in epel10."));
         let d = description(&text("epel10.0", None, false));
         assert!(d.contains("requested: epel10.0.") && !d.contains("leading"));
+    }
+
+    #[test]
+    fn a_request_asked_again_names_the_earlier_ones() {
+        let mut t = text("epel9", None, false);
+        t.earlier = vec![(11, "EOL".into()), (12, "DUPLICATE".into())];
+        assert_eq!(
+            description(&t),
+            "Please branch and build python-foo in epel9.\n\n\
+             This was asked before in bug 11 (closed EOL), bug 12 (closed DUPLICATE), \
+             which ended without a decision on the branch."
+        );
     }
 
     #[test]

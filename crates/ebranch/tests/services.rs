@@ -869,6 +869,118 @@ fn open_requests_titled_the_usual_ways_are_adopted_not_filed_again() {
 }
 
 #[test]
+fn requests_closed_eol_are_asked_again_and_linked_but_declined_ones_are_not() {
+    let closed = |id: u64, component: &str, resolution: &str, dupe_of: Option<u64>| {
+        serde_json::from_value::<ebranch_fedora::fake::SeedBug>(serde_json::json!({
+            "id": id, "component": component, "status": "CLOSED", "resolution": resolution,
+            "dupe_of": dupe_of, "created": "-500d",
+            "summary": format!("Please branch and build {component} in epel10"),
+        }))
+        .unwrap()
+    };
+    let w = World::start(&demo_seed(|s| {
+        s.bugs.extend([
+            // Declined by the maintainer: respected.
+            closed(2_250_001, "python-httpcore", "WONTFIX", None),
+            // A duplicate of a request closed EOL: no decision either.
+            closed(2_250_002, "python-patatt", "EOL", None),
+            closed(2_250_003, "python-patatt", "DUPLICATE", Some(2_250_002)),
+            // Fedora's end-of-life mass closure: no decision, ask again.
+            closed(2_250_004, "python-b4", "EOL", None),
+        ]);
+    }));
+    let path = w.demo_report();
+    let out = w.run(&["request", "--report", path.to_str().unwrap()]);
+    assert_eq!(
+        out.code, 1,
+        "the declined request needs attention: {}",
+        out.stderr
+    );
+    let line = |package: &str| {
+        out.stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{package}: ")))
+            .unwrap_or_else(|| panic!("no line for {package}:\n{}", out.stdout))
+            .to_owned()
+    };
+    assert_eq!(
+        line("python-httpcore"),
+        format!(
+            "python-httpcore: not filed again: the maintainer declined it (earlier request bug 2250001 closed WONTFIX)  {}/show_bug.cgi?id=2250001",
+            w.base()
+        )
+    );
+    assert!(report(&path)["python-httpcore"].get("bug").is_none());
+    let b4 = report(&path)["python-b4"]["bug"].as_u64().unwrap();
+    let patatt = report(&path)["python-patatt"]["bug"].as_u64().unwrap();
+    assert!(b4 > 2_300_000 && patatt > 2_300_000, "{}", out.stdout);
+    assert!(
+        line("python-b4").contains(&format!(
+            "filed bug {b4} in Fedora EPEL epel10 (asked again: bug 2250004 closed EOL)"
+        )),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        line("python-patatt")
+            .contains("(asked again: bug 2250002 closed EOL, bug 2250003 closed DUPLICATE)"),
+        "{}",
+        out.stdout
+    );
+    let filed = w.fake.bug(b4).unwrap();
+    assert!(
+        filed.comments[0]
+            .2
+            .contains("This was asked before in bug 2250004 (closed EOL)"),
+        "{}",
+        filed.comments[0].2
+    );
+    // The new requests take their place in the build graph: b4 needs patatt and dkimpy.
+    let depends_on: Vec<u64> = filed.depends_on.into_iter().collect();
+    assert_eq!(depends_on, [2_200_000, patatt], "{}", out.stdout);
+}
+
+#[test]
+fn request_pkg_asks_again_after_eol_and_respects_a_decline() {
+    // `request PKG` takes the batch's decision, earlier requests included.
+    let w = world_with_b4_request(
+        "Fedora EPEL",
+        "Please branch python-b4 for EPEL 10",
+        "CLOSED",
+        "EOL",
+    );
+    let out = w.run(&["request", "python-b4"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        format!(
+            "python-b4: filed bug 2300001 in Fedora EPEL epel10 (asked again: bug 2250000 closed EOL)  {}/show_bug.cgi?id=2300001\n",
+            w.base()
+        )
+    );
+    let filed = w.fake.bug(2_300_001).unwrap();
+    assert!(filed.comments[0].2.contains("bug 2250000 (closed EOL)"));
+    for resolution in ["WONTFIX", "CANTFIX"] {
+        let w = world_with_b4_request(
+            "Fedora",
+            "Please branch python-b4 for EPEL 10",
+            "CLOSED",
+            resolution,
+        );
+        let out = w.run(&["request", "python-b4"]);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        assert_eq!(
+            out.stdout,
+            format!(
+                "python-b4: not filed again: the maintainer declined it (earlier request bug 2250000 closed {resolution})  {}/show_bug.cgi?id=2250000\n",
+                w.base()
+            )
+        );
+        assert_eq!(w.writes(), 0);
+    }
+}
+
+#[test]
 fn as_of_refuses_impossible_and_far_dates_and_honours_offsets() {
     let w = World::demo();
     assert_eq!(w.run(&["request", "python-b4"]).code, 0);

@@ -51,6 +51,9 @@ pub struct Bug {
     /// Flags such as `needinfo?`.
     #[serde(default)]
     pub flags: Vec<Flag>,
+    /// When closed as a `DUPLICATE`: the bug it duplicates.
+    #[serde(default)]
+    pub dupe_of: Option<u64>,
 }
 
 impl Bug {

@@ -16,7 +16,7 @@ use crate::url::{ServiceUrl, encode, query};
 pub const DEFAULT_BUGZILLA_URL: &str = "https://bugzilla.redhat.com";
 
 /// Fields asked for on every bug read.
-const INCLUDE_FIELDS: &str = "id,summary,status,resolution,product,component,version,assigned_to,creator,creation_time,last_change_time,depends_on,blocks,flags";
+const INCLUDE_FIELDS: &str = "id,summary,status,resolution,product,component,version,assigned_to,creator,creation_time,last_change_time,depends_on,blocks,flags,dupe_of";
 /// Rows per search page asked for (Red Hat's default is 20, its maximum 1000; anonymous
 /// searches get 20 whatever is asked).
 const PAGE: usize = 100;

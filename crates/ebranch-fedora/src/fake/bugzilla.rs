@@ -49,6 +49,8 @@ pub struct FakeBug {
     pub comments: Vec<(String, String, String)>,
     /// Alias, e.g. a tracker's.
     pub alias: Option<String>,
+    /// When closed `DUPLICATE`: the bug it duplicates.
+    pub dupe_of: Option<u64>,
 }
 
 impl FakeBug {
@@ -60,7 +62,7 @@ impl FakeBug {
             "creation_time": self.creation_time, "last_change_time": self.creation_time,
             "depends_on": self.depends_on, "blocks": self.blocks, "flags": self.flags,
             "is_open": self.status != "CLOSED", "alias": self.alias.iter().collect::<Vec<_>>(),
-            "cf_fixed_in": "", "sub_components": {},
+            "dupe_of": self.dupe_of, "cf_fixed_in": "", "sub_components": {},
         })
     }
 }
@@ -186,6 +188,7 @@ pub fn earlier_bug(
             summary.into(),
         )],
         alias: None,
+        dupe_of: None,
     }
 }
 
@@ -404,6 +407,7 @@ fn create(st: &mut BzState, body: &Value) -> Reply {
         flags: Vec::new(),
         comments: vec![(REPORTER.into(), now, field("description"))],
         alias: None,
+        dupe_of: None,
     };
     st.bugs.insert(id, bug);
     Reply::json(200, json!({"id": id}))

@@ -115,6 +115,9 @@ pub struct SeedBug {
     /// Alias, e.g. for a tracker.
     #[serde(default)]
     pub alias: Option<String>,
+    /// When closed `DUPLICATE`: the bug it duplicates.
+    #[serde(default)]
+    pub dupe_of: Option<u64>,
     /// Comments after the description.
     #[serde(default)]
     pub comments: Vec<SeedComment>,
@@ -204,6 +207,7 @@ impl FakeServices {
             }
             bug.resolution = b.resolution.clone();
             bug.alias = b.alias.clone();
+            bug.dupe_of = b.dupe_of;
             for c in &b.comments {
                 bug.comments
                     .push((c.by.clone(), time(&c.at)?, c.text.clone()));

@@ -31,7 +31,7 @@ fn dry_run_single_request_prints_the_post() {
         "summary": "Please branch and build python-foo in epel10",
         "description": ebranch_fedora::templates::description(&ebranch_fedora::templates::RequestText {
             package: "python-foo".into(), branch: Branch::new("epel10"), fas: Some("jdoe".into()),
-            sig: false, minors: vec![], needed_by: vec![],
+            sig: false, minors: vec![], needed_by: vec![], earlier: vec![],
         }),
     });
     assert_eq!(

@@ -11,7 +11,9 @@ use clap::Args;
 use ebranch_fedora::batch::{self, BatchOptions, BatchSummary, request_batch};
 use ebranch_fedora::branch::Branch;
 use ebranch_fedora::report::{Class, Entry, Report, ReportFile};
-use ebranch_fedora::request::{EPEL_PRODUCT, FALLBACK_PRODUCT, FALLBACK_VERSION, resolve_blocks};
+use ebranch_fedora::request::{
+    EPEL_PRODUCT, FALLBACK_PRODUCT, FALLBACK_VERSION, is_declined, resolve_blocks,
+};
 use ebranch_fedora::services::Clients;
 use ebranch_report::key::BUG;
 use serde_json::{Value, json};
@@ -304,7 +306,7 @@ fn print_summary(
             }
             for (package, outcome) in &summary.packages {
                 let mut line = format!("{package}: {}", message(outcome, dry_run, mode));
-                if let Some(u) = outcome.bug().and_then(|b| url(b, outcome)) {
+                if let Some(u) = outcome.shown_bug().and_then(|b| url(b, outcome)) {
                     line.push_str(&format!("  {u}"));
                 }
                 writeln!(out, "{line}")?;
@@ -345,7 +347,7 @@ fn print_summary(
                         "message": message(outcome, dry_run, mode),
                         "attention": needs_attention(outcome),
                     });
-                    if let Some(bug) = outcome.bug() {
+                    if let Some(bug) = outcome.shown_bug() {
                         v["bug"] = json!(bug);
                         if let Some(u) = url(bug, outcome) {
                             v["url"] = json!(u);
@@ -355,15 +357,20 @@ fn print_summary(
                         batch::Outcome::Filed(f) => {
                             v["product"] = json!(f.product);
                             v["version"] = json!(f.version);
+                            if !f.earlier.is_empty() {
+                                let earlier = f.earlier.iter().map(|(bug, resolution)| {
+                                    json!({"bug": bug, "resolution": resolution})
+                                });
+                                v["asked_again"] = earlier.collect();
+                            }
                         }
                         batch::Outcome::InBodhi { alias, status } => {
                             v["update"] = json!({"alias": alias, "status": status.as_str()});
                         }
                         batch::Outcome::Retired { branch } => v["branch"] = json!(branch),
-                        batch::Outcome::ClosedBefore { bug, resolution } => {
-                            v["bug"] = json!(bug);
-                            v["url"] = json!(url_of(clients, *bug));
+                        batch::Outcome::ClosedBefore { resolution, .. } => {
                             v["resolution"] = json!(resolution);
+                            v["declined"] = json!(is_declined(resolution));
                         }
                         batch::Outcome::Failed(e) => v["error"] = json!(e),
                         _ => {}
