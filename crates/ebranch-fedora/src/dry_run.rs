@@ -4,7 +4,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::json;
 
-use crate::http::{HttpError, Request, Response, Transport};
+use crate::http::{HttpError, Request, Response, Retries, Transport};
 
 /// Bug numbers handed out for bugs that a dry run would create; real ones are far larger.
 pub const FIRST_PLACEHOLDER_ID: u64 = 1;
@@ -89,10 +89,11 @@ impl Transport for DryRunTransport {
             request: request.clone(),
             placeholder_id,
         });
-        Ok(Response {
-            status: 200,
-            body: body.to_string(),
-        })
+        Ok(Response::new(200, body.to_string()))
+    }
+
+    fn retries(&self) -> Retries {
+        self.inner.retries()
     }
 }
 
@@ -104,10 +105,10 @@ mod tests {
     struct NoNetwork;
     impl Transport for NoNetwork {
         fn send(&self, request: &Request) -> Result<Response, HttpError> {
-            Ok(Response {
-                status: 200,
-                body: format!("{{\"read\": \"{}\"}}", request.url),
-            })
+            Ok(Response::new(
+                200,
+                format!("{{\"read\": \"{}\"}}", request.url),
+            ))
         }
     }
 

@@ -1,7 +1,10 @@
 //! HTTP requests as data, the `Transport` trait that sends them, and JSON decoding.
 
 use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
 
+pub use ebranch_http::RetryPolicy;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -94,18 +97,87 @@ impl fmt::Display for Request {
 }
 
 /// A response: status code and body text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Response {
     /// HTTP status.
     pub status: u16,
     /// Body as text.
     pub body: String,
+    /// The server's `Retry-After`, as a wait.
+    pub retry_after: Option<Duration>,
 }
 
 impl Response {
+    /// A response with this status and body.
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            body: body.into(),
+            retry_after: None,
+        }
+    }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+}
+
+/// How calls to the services are retried: ebranch-http's [`RetryPolicy`] (429, 502,
+/// 503, 504 and failed connections; exponential backoff honouring `Retry-After`; bounded
+/// per wait and in all), and how to wait (tests record the waits instead of sleeping).
+/// Reads are retried by the transport; a write only after its effect was looked for
+/// (see the Bugzilla client).
+#[derive(Clone)]
+pub struct Retries {
+    /// Attempts and waits.
+    pub policy: RetryPolicy,
+    sleep: Arc<dyn Fn(Duration) + Send + Sync>,
+}
+
+impl Retries {
+    /// `policy`, waiting for real.
+    pub fn new(policy: RetryPolicy) -> Self {
+        Self::with_sleep(policy, std::thread::sleep)
+    }
+
+    /// `policy`, waiting with `sleep`.
+    pub fn with_sleep(
+        policy: RetryPolicy,
+        sleep: impl Fn(Duration) + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            policy,
+            sleep: Arc::new(sleep),
+        }
+    }
+
+    /// One attempt, no retry.
+    pub fn none() -> Self {
+        Self::new(RetryPolicy {
+            attempts: 1,
+            ..RetryPolicy::default()
+        })
+    }
+
+    /// Wait `duration`.
+    pub fn sleep(&self, duration: Duration) {
+        (self.sleep)(duration);
+    }
+}
+
+impl Default for Retries {
+    /// [`RetryPolicy::default`], waiting for real.
+    fn default() -> Self {
+        Self::new(RetryPolicy::default())
+    }
+}
+
+impl fmt::Debug for Retries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Retries")
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
     }
 }
 
@@ -184,8 +256,15 @@ impl HttpError {
 /// Sends requests. Implemented by the real HTTP client and by the dry-run recorder.
 /// Clients do not call it directly: they go through [`exchange`].
 pub trait Transport: Send + Sync {
-    /// Send `request` and return the response whatever its status.
+    /// Send `request` and return the response whatever its status. A read is retried
+    /// here under [`Transport::retries`]; a write is sent once.
     fn send(&self, request: &Request) -> Result<Response, HttpError>;
+
+    /// How reads are retried, and how a write that lost its answer is retried by its
+    /// caller. Default: never.
+    fn retries(&self) -> Retries {
+        Retries::none()
+    }
 }
 
 /// Send `request`: the one way the clients talk to a service. What comes back holds no
@@ -199,8 +278,8 @@ pub fn exchange(transport: &dyn Transport, request: &Request) -> Result<Response
     };
     match result {
         Ok(response) => Ok(Response {
-            status: response.status,
             body: key.redact(&response.body),
+            ..response
         }),
         Err(e) => Err(e.redacted(key)),
     }
@@ -267,10 +346,10 @@ mod tests {
                     message: format!("proxy refused Authorization: Bearer {key}"),
                 });
             }
-            Ok(Response {
-                status: 400,
-                body: format!(r#"{{"error": true, "code": 32000, "message": "bad key {key}"}}"#),
-            })
+            Ok(Response::new(
+                400,
+                format!(r#"{{"error": true, "code": 32000, "message": "bad key {key}"}}"#),
+            ))
         }
     }
 

@@ -3,23 +3,33 @@
 
 use ebranch_http::{Client, ClientConfig, Limits};
 
-use crate::http::{HttpError, Method, Request, Response, Transport};
+use crate::http::{HttpError, Method, Request, Response, Retries, Transport};
 
 /// Blocking HTTP client for the services, with the service limits of `ebranch-http`
 /// (Red Hat's Bugzilla can take minutes). Loopback URLs may be plain http and are never
 /// proxied; others require https. A redirect never carries the `Authorization` header.
+/// Every read of every service is retried here (ebranch-http's retries); a write is sent
+/// once, and retried by its caller only after looking for its effect.
 pub struct UreqTransport {
     client: Client,
     limits: Limits,
+    retries: Retries,
 }
 
 impl UreqTransport {
-    /// A client with the service limits ([`Limits::service`]).
+    /// A client with the service limits ([`Limits::service`]) and the default retries.
     pub fn new() -> Self {
         Self {
             client: Client::new(&ClientConfig::default()),
             limits: Limits::service(),
+            retries: Retries::default(),
         }
+    }
+
+    /// The same client, retrying as `retries` says.
+    pub fn with_retries(mut self, retries: Retries) -> Self {
+        self.retries = retries;
+        self
     }
 }
 
@@ -61,9 +71,25 @@ impl Transport for UreqTransport {
         if let Some(key) = &request.bearer {
             outgoing = outgoing.header("Authorization", format!("Bearer {}", key.expose()));
         }
-        let response = self.client.send(&outgoing).map_err(fail)?;
+        let response = if request.method.is_write() {
+            self.client.send(&outgoing)
+        } else {
+            let retries = &self.retries;
+            self.client
+                .get_with_retries_sleeping(&outgoing, &retries.policy, |d| retries.sleep(d))
+        }
+        .map_err(fail)?;
         let status = response.status;
+        let retry_after = response.retry_after();
         let body = response.body.read_to_string().map_err(fail)?;
-        Ok(Response { status, body })
+        Ok(Response {
+            status,
+            body,
+            retry_after,
+        })
+    }
+
+    fn retries(&self) -> Retries {
+        self.retries.clone()
     }
 }

@@ -119,8 +119,19 @@ impl Client {
         request: &Request<'_>,
         policy: &RetryPolicy,
     ) -> Result<Response, HttpError> {
+        self.get_with_retries_sleeping(request, policy, std::thread::sleep)
+    }
+
+    /// As [`Client::get_with_retries`], waiting with `sleep` (a test passes one that
+    /// records the waits instead of sleeping).
+    pub fn get_with_retries_sleeping(
+        &self,
+        request: &Request<'_>,
+        policy: &RetryPolicy,
+        sleep: impl FnMut(Duration),
+    ) -> Result<Response, HttpError> {
         assert_eq!(request.method, Method::Get, "only reads are retried");
-        policy.run(std::thread::sleep, |_| match self.send(request) {
+        policy.run(sleep, |_| match self.send(request) {
             Ok(response) if is_retryable_status(response.status) => {
                 let after = response.retry_after();
                 Attempt::Retry {

@@ -1053,10 +1053,12 @@ fn echoing_services(echo: Echo) -> ebranch_fedora::fake::server::FakeServer {
             .chars()
             .map(|c| format!("\\u{:04x}", c as u32))
             .collect();
-        let error = |status: u16, message: &str| Reply {
-            status,
-            body: format!(r#"{{"error": true, "code": 32000, "message": "{message}"}}"#),
-            content_type: "application/json",
+        let error = |status: u16, message: &str| {
+            Reply::with_type(
+                status,
+                format!(r#"{{"error": true, "code": 32000, "message": "{message}"}}"#),
+                "application/json",
+            )
         };
         Some(match (seen.method.as_str(), seen.path.as_str(), echo) {
             (_, "/api/0/rpms/python-foo/git/branches", _) => {

@@ -388,7 +388,6 @@ fn unicode_chart_on_a_terminal() {
 }
 
 #[test]
-#[ignore = "needs the shared retry policy for the services (ebranch-http, issue 8), not on main yet"]
 fn a_503_is_retried() {
     let (server, updates) = start(&[3]);
     let out = talk(&server.base, &["--format", "json"]);

@@ -58,6 +58,14 @@ pub enum BugzillaError {
         /// Bugzilla's count of the matches.
         total: u64,
     },
+    /// A write's answer was lost and whether it was done could not be checked.
+    #[error("{write}; whether it was done could not be checked: {check}")]
+    Unconfirmed {
+        /// The write's failure.
+        write: Box<BugzillaError>,
+        /// Why its effect could not be looked for.
+        check: Box<BugzillaError>,
+    },
     /// No bug answers to this number or alias.
     #[error("{url}: no bug {what}")]
     NotFound {
@@ -97,6 +105,7 @@ impl BugzillaError {
     /// Whether the failure is the server's (5xx) or the network's, so a retry may help.
     pub fn is_transient(&self) -> bool {
         match self {
+            Self::Unconfirmed { write, .. } => write.is_transient(),
             Self::Http(HttpError::Transport { .. }) => true,
             Self::Http(HttpError::Status { status, .. }) | Self::Api { status, .. } => {
                 *status >= 500 || *status == 429

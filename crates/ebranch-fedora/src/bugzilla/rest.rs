@@ -8,7 +8,11 @@ use serde::Deserialize;
 use super::Bugzilla;
 use super::error::BugzillaError;
 use super::model::{Bug, BugSearch, BugUpdate, Comment, NewBug};
-use crate::http::{Method, Request, Response, Transport, decode, exchange, unexpected_status};
+use ebranch_http::retry::{Attempt, is_retryable_status};
+
+use crate::http::{
+    HttpError, Method, Request, Response, Transport, decode, exchange, unexpected_status,
+};
 use crate::secret::ApiKey;
 use crate::url::{ServiceUrl, encode, query};
 
@@ -100,15 +104,81 @@ impl BugzillaClient {
         self
     }
 
+    /// Send `request` once (a read is retried by the transport) and turn an error answer
+    /// into a [`BugzillaError`].
     fn send(&self, request: Request) -> Result<Response, BugzillaError> {
+        let request = self.authorised(request)?;
+        let response = exchange(&*self.transport, &request)?;
+        Self::answer(&request, response)
+    }
+
+    /// The key attached; a write without one is refused (unless allowed, in dry runs).
+    fn authorised(&self, request: Request) -> Result<Request, BugzillaError> {
         if request.method.is_write() && self.writes_need_key && self.key.is_none() {
             return Err(BugzillaError::NoApiKey {
                 method: request.method,
                 url: request.url,
             });
         }
-        let request = request.bearer(self.key.as_ref());
-        let response = exchange(&*self.transport, &request)?;
+        Ok(request.bearer(self.key.as_ref()))
+    }
+
+    /// Send a write. When its answer is lost (429, 502, 503, 504, or a failed
+    /// connection) it may or may not have been done: wait as the retry policy says, look
+    /// for its effect with `effect`, and send it again only when the effect is not there.
+    /// After the last attempt the effect is looked for once more. When it cannot be
+    /// looked for, nothing more is sent: the error says so.
+    fn write<T>(
+        &self,
+        request: Request,
+        done: impl Fn(&Response) -> Result<T, BugzillaError>,
+        effect: impl Fn() -> Result<Option<T>, BugzillaError>,
+    ) -> Result<T, BugzillaError> {
+        let request = self.authorised(request)?;
+        let retries = self.transport.retries();
+        // The error of the last attempt, when its answer was lost.
+        let mut unanswered: Option<BugzillaError> = None;
+        let result = retries.policy.run(
+            |d| retries.sleep(d),
+            |_| {
+                if let Some(write) = unanswered.take() {
+                    match look(write, &effect) {
+                        Ok(Some(found)) => return Attempt::Done(Ok(found)),
+                        Ok(None) => {}
+                        Err(e) => return Attempt::Done(Err(e)),
+                    }
+                }
+                let (error, after) = match exchange(&*self.transport, &request) {
+                    Ok(r) if is_retryable_status(r.status) => {
+                        let after = r.retry_after;
+                        (unexpected_status(&request.url, &r).into(), after)
+                    }
+                    Err(e @ HttpError::Transport { .. }) => (e.into(), None),
+                    other => {
+                        let answer = other
+                            .map_err(BugzillaError::from)
+                            .and_then(|r| Self::answer(&request, r));
+                        return Attempt::Done(answer.and_then(|r| done(&r)));
+                    }
+                };
+                unanswered = Some(BugzillaError::clone(&error));
+                Attempt::Retry {
+                    last: Err(error),
+                    after,
+                }
+            },
+        );
+        match (result, unanswered) {
+            (Err(_), Some(write)) => match look(BugzillaError::clone(&write), &effect)? {
+                Some(found) => Ok(found),
+                None => Err(write),
+            },
+            (result, _) => result,
+        }
+    }
+
+    /// `response` when it is a success, else the error it says.
+    fn answer(request: &Request, response: Response) -> Result<Response, BugzillaError> {
         if response.is_success() {
             return Ok(response);
         }
@@ -145,10 +215,69 @@ impl BugzillaClient {
         format!("{}{}", self.base.join("/rest/bug"), query(&params))
     }
 
+    /// The bug `bug` would be, if it was filed: open, same product, component, version
+    /// and summary; the newest such.
+    fn find_created(&self, bug: &NewBug) -> Result<Option<u64>, BugzillaError> {
+        let search = BugSearch {
+            products: vec![bug.product.clone()],
+            component: Some(bug.component.clone()),
+            summary: Some(bug.summary.clone()),
+            statuses: Vec::new(),
+        };
+        let found = self.search(&search)?;
+        Ok(found
+            .iter()
+            .filter(|b| b.is_open() && b.summary == bug.summary && b.version == bug.version)
+            .map(|b| b.id)
+            .max())
+    }
+
+    /// Whether bug `id` shows `update` done (`Some(())`).
+    fn find_updated(
+        &self,
+        id: u64,
+        update: &BugUpdate,
+        comments_before: Option<usize>,
+    ) -> Result<Option<()>, BugzillaError> {
+        let Some(bug) = self.get(&[id])?.into_iter().find(|b| b.id == id) else {
+            return Ok(None);
+        };
+        let linked = update
+            .add_depends_on
+            .iter()
+            .all(|d| bug.depends_on.contains(d))
+            && update.add_blocks.iter().all(|b| bug.blocks.contains(b));
+        let said = match (&update.comment, comments_before) {
+            (Some(text), Some(before)) => self
+                .comments(id)?
+                .iter()
+                .skip(before)
+                .any(|c| c.text.trim() == text.trim()),
+            _ => update.needinfo.as_ref().is_none_or(|who| {
+                bug.flags.iter().any(|f| {
+                    f.name == "needinfo" && f.status == "?" && f.requestee.as_ref() == Some(who)
+                })
+            }),
+        };
+        Ok((linked && said).then_some(()))
+    }
+
     fn get_bugs(&self, url: &str) -> Result<Vec<Bug>, BugzillaError> {
         let response = self.send(Request::get(url))?;
         Ok(decode::<BugsBody>(url, &response)?.bugs)
     }
+}
+
+/// After the answer to `write` was lost: its effect if it is there, `None` if not, an
+/// error if it could not be looked for.
+fn look<T>(
+    write: BugzillaError,
+    effect: &impl Fn() -> Result<Option<T>, BugzillaError>,
+) -> Result<Option<T>, BugzillaError> {
+    effect().map_err(|check| BugzillaError::Unconfirmed {
+        write: Box::new(write),
+        check: Box::new(check),
+    })
 }
 
 impl Bugzilla for BugzillaClient {
@@ -218,16 +347,33 @@ impl Bugzilla for BugzillaClient {
         }
     }
 
+    /// A create whose answer was lost is looked for as an open bug of the same product,
+    /// component, version and summary (the newest such); only if there is none is it
+    /// sent again.
     fn create(&self, bug: &NewBug) -> Result<u64, BugzillaError> {
         let url = self.base.join("/rest/bug");
-        let response = self.send(Request::with_body(Method::Post, &url, bug.to_json()))?;
-        Ok(decode::<IdBody>(&url, &response)?.id)
+        self.write(
+            Request::with_body(Method::Post, &url, bug.to_json()),
+            |response| Ok(decode::<IdBody>(&url, response)?.id),
+            || self.find_created(bug),
+        )
     }
 
+    /// An update whose answer was lost is looked for in the bug: the links added, and
+    /// the comment (a comment with its text after those there before the update; they
+    /// are counted first) or else the `needinfo?` asked. Only if it is not there is it
+    /// sent again.
     fn update(&self, id: u64, update: &BugUpdate) -> Result<(), BugzillaError> {
         let url = self.base.join(&format!("/rest/bug/{id}"));
-        self.send(Request::with_body(Method::Put, &url, update.to_json()))?;
-        Ok(())
+        let comments_before = match &update.comment {
+            Some(_) => Some(self.comments(id)?.len()),
+            None => None,
+        };
+        self.write(
+            Request::with_body(Method::Put, &url, update.to_json()),
+            |_| Ok(()),
+            || self.find_updated(id, update, comments_before),
+        )
     }
 
     fn comments(&self, id: u64) -> Result<Vec<Comment>, BugzillaError> {

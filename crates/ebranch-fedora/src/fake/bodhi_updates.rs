@@ -104,11 +104,11 @@ impl UpdatesWorld {
             other => other.flatten(),
         };
         if self.fail_once.lock().unwrap().remove(&page) {
-            return Some(Reply {
-                status: 503,
-                body: "<html><body><h1>503 Service Unavailable</h1></body></html>".into(),
-                content_type: "text/html",
-            });
+            return Some(Reply::with_type(
+                503,
+                "<html><body><h1>503 Service Unavailable</h1></body></html>".into(),
+                "text/html",
+            ));
         }
         let (users, types, statuses, packages) =
             (list("user"), list("type"), list("status"), list("packages"));

@@ -54,25 +54,99 @@ pub struct Reply {
     pub body: String,
     /// `Content-Type`.
     pub content_type: &'static str,
+    /// Other headers, e.g. `Retry-After`.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Reply {
     /// A JSON reply.
     pub fn json(status: u16, body: serde_json::Value) -> Self {
-        Self {
-            status,
-            body: body.to_string(),
-            content_type: "application/json",
-        }
+        Self::with_type(status, body.to_string(), "application/json")
     }
 
     /// A plain-text reply.
     pub fn text(status: u16, body: &str) -> Self {
+        Self::with_type(status, body.to_string(), "text/plain")
+    }
+
+    /// A reply of this content type.
+    pub fn with_type(status: u16, body: String, content_type: &'static str) -> Self {
         Self {
             status,
-            body: body.to_string(),
-            content_type: "text/plain",
+            body,
+            content_type,
+            headers: Vec::new(),
         }
+    }
+}
+
+/// A failure of the kind the services' front ends (proxies, load balancers) produce, sent
+/// once, to the next request of `method` on `path`, in place of the service's answer.
+/// Like a front end's, its body is a short HTML page, not the service's JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    /// `GET`, `POST`, `PUT`.
+    pub method: String,
+    /// The path, e.g. `/releases/` or `/rest/bug`.
+    pub path: String,
+    /// 429, 502, 503 or 504.
+    pub status: u16,
+    /// `Retry-After`, in seconds.
+    pub retry_after: Option<u64>,
+    /// Whether the service did the request before the answer was lost (a gateway that
+    /// gave up waiting on a slow backend), or never saw it.
+    pub performed: bool,
+}
+
+impl Fault {
+    /// The service is briefly unavailable: 503, the request never reached it.
+    pub fn unavailable(method: &str, path: &str) -> Self {
+        Self::new(method, path, 503)
+    }
+
+    /// Rate limited: 429 with `Retry-After: seconds`, the request never reached the service.
+    pub fn too_many_requests(method: &str, path: &str, seconds: u64) -> Self {
+        Self {
+            retry_after: Some(seconds),
+            ..Self::new(method, path, 429)
+        }
+    }
+
+    /// The service did the request, but the gateway gave up waiting and answered 502.
+    pub fn answer_lost(method: &str, path: &str) -> Self {
+        Self {
+            performed: true,
+            ..Self::new(method, path, 502)
+        }
+    }
+
+    fn new(method: &str, path: &str, status: u16) -> Self {
+        Self {
+            method: method.into(),
+            path: path.into(),
+            status,
+            retry_after: None,
+            performed: false,
+        }
+    }
+
+    fn reply(&self) -> Reply {
+        let reason = match self.status {
+            429 => "Too Many Requests",
+            502 => "Bad Gateway",
+            503 => "Service Unavailable",
+            504 => "Gateway Timeout",
+            _ => "Error",
+        };
+        let page = format!(
+            "<html><head><title>{0} {reason}</title></head><body><h1>{reason}</h1></body></html>",
+            self.status
+        );
+        let mut reply = Reply::with_type(self.status, page, "text/html");
+        if let Some(seconds) = self.retry_after {
+            reply.headers.push(("Retry-After", seconds.to_string()));
+        }
+        reply
     }
 }
 
@@ -84,6 +158,7 @@ pub struct FakeServer {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
     log: Arc<Mutex<Vec<Seen>>>,
+    faults: Arc<Mutex<Vec<Fault>>>,
     undeclared: Arc<Mutex<Vec<String>>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -103,22 +178,29 @@ impl FakeServer {
         let addr = listener.local_addr()?;
         let log = Arc::new(Mutex::new(Vec::new()));
         let undeclared = Arc::new(Mutex::new(Vec::new()));
+        let faults = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (log, undeclared, stop) = (log.clone(), undeclared.clone(), stop.clone());
+            let shared = Shared {
+                log: log.clone(),
+                undeclared: undeclared.clone(),
+                faults: faults.clone(),
+            };
+            let stop = stop.clone();
             std::thread::spawn(move || {
                 for stream in listener.incoming() {
                     if stop.load(Ordering::SeqCst) {
                         break;
                     }
                     let Ok(stream) = stream else { continue };
-                    serve(stream, &*handler, &log, &undeclared);
+                    serve(stream, &*handler, &shared);
                 }
             })
         };
         Ok(Self {
             base: format!("http://{addr}"),
             log,
+            faults,
             undeclared,
             stop,
             thread: Some(thread),
@@ -162,6 +244,23 @@ impl FakeServer {
     pub fn clear_log(&self) {
         self.log.lock().unwrap().clear();
     }
+
+    /// Answer the next request `fault` matches with it (faults queue up in order).
+    pub fn inject(&self, fault: Fault) {
+        self.faults.lock().unwrap().push(fault);
+    }
+
+    /// Faults injected and not yet sent.
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        self.faults.lock().unwrap().clone()
+    }
+}
+
+/// What the server thread shares with the tests.
+struct Shared {
+    log: Arc<Mutex<Vec<Seen>>>,
+    undeclared: Arc<Mutex<Vec<String>>>,
+    faults: Arc<Mutex<Vec<Fault>>>,
 }
 
 impl Drop for FakeServer {
@@ -178,32 +277,49 @@ impl Drop for FakeServer {
     }
 }
 
-fn serve(
-    stream: TcpStream,
-    handler: &Handler,
-    log: &Mutex<Vec<Seen>>,
-    undeclared: &Mutex<Vec<String>>,
-) {
+fn serve(stream: TcpStream, handler: &Handler, shared: &Shared) {
     stream.set_read_timeout(Some(Duration::from_secs(10))).ok();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut stream = stream;
     let Some(seen) = read_request(&mut reader) else {
         return;
     };
-    log.lock().unwrap().push(seen.clone());
-    let reply = handler(&seen).unwrap_or_else(|| {
-        let what = format!("{} {}{}", seen.method, seen.path, query_text(&seen));
-        eprintln!("fake server: undeclared request {what}");
-        undeclared.lock().unwrap().push(what);
-        Reply::text(500, "undeclared request")
-    });
+    shared.log.lock().unwrap().push(seen.clone());
+    let fault = {
+        let mut faults = shared.faults.lock().unwrap();
+        let next = faults
+            .iter()
+            .position(|f| f.method == seen.method && f.path == seen.path);
+        next.map(|i| faults.remove(i))
+    };
+    let answer = || {
+        handler(&seen).unwrap_or_else(|| {
+            let what = format!("{} {}{}", seen.method, seen.path, query_text(&seen));
+            eprintln!("fake server: undeclared request {what}");
+            shared.undeclared.lock().unwrap().push(what);
+            Reply::text(500, "undeclared request")
+        })
+    };
+    let reply = match fault {
+        Some(fault) => {
+            if fault.performed {
+                answer();
+            }
+            fault.reply()
+        }
+        None => answer(),
+    };
     // One request per connection keeps the server single-threaded and simple.
-    let head = format!(
-        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+    let mut head = format!(
+        "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n",
         reply.status,
         reply.content_type,
         reply.body.len()
     );
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());
     let _ = stream.write_all(reply.body.as_bytes());
     let _ = stream.flush();

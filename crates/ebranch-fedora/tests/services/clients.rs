@@ -392,11 +392,11 @@ fn echoing_bugzilla() -> FakeServer {
                 serde_json::json!({"error": true, "code": 32000,
                                    "message": format!("Bad header: {auth}")}),
             ),
-            ("GET", "/rest/bug/1/comment") => Reply {
-                status: 401,
-                body: format!(r#"{{"error": true, "code": 306, "message": "{escaped}"}}"#),
-                content_type: "application/json",
-            },
+            ("GET", "/rest/bug/1/comment") => Reply::with_type(
+                401,
+                format!(r#"{{"error": true, "code": 306, "message": "{escaped}"}}"#),
+                "application/json",
+            ),
             ("GET", _) => Reply::json(200, serde_json::json!({"bugs": auth})),
             _ => return None,
         })

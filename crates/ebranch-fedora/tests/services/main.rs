@@ -4,6 +4,7 @@ mod batch_flow;
 mod clients;
 mod dry_run;
 mod follow_up_flow;
+mod retries;
 mod single_request;
 mod status_flow;
 mod support;
