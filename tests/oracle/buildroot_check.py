@@ -8,12 +8,16 @@ source `ebranch missing` lists, skipped ones left out) and the dependencies ebra
 as unresolvable:
 
   {"target": [DIR...], "ref_bin": [DIR...], "ref_src": [DIR...],
-   "necessity": true, "debian": false,
+   "necessity": true, "debian": false, "regenerated": true,
    "roots": [{"root": "b4", "members": ["b4", "python-dkimpy", ...],
               "unresolvable": ["dep", ...]}, ...]}
 
 For each root, the universe is the target plus every reference binary built from a member
-(all its binaries, as if each member had been branched and built). For each member that
+(all its binaries, as if each member had been branched and built). With "regenerated" (ebranch
+ran without --literal-install-deps), those binaries' Requires are first rewritten as a rebuild
+in the target would generate them, the reading ebranch's closure takes: `python(abi) = 3.14`
+becomes any `python(abi)`, `python3.14dist(x)` becomes `python3dist(x)`, and a soname with a
+symbol version, `libc.so.6(GLIBC_2.41)(64bit)`, the bare soname `libc.so.6()(64bit)`. For each member that
 has a source package, its BuildRequires are installed on an empty system (weak dependencies
 ignored, as in Koji and mock buildroots): as the requires of a stand-in package,
 installed by a job, since libsolv 0.7.23's job rules for `if` let the solver install a
@@ -39,6 +43,7 @@ tests/oracle/closure_batch.py does.
 import glob
 import json
 import os
+import re
 import sys
 import time
 
@@ -60,6 +65,39 @@ def load(pool, name, path):
     return repo
 
 
+def requires(s):
+    """All Requires of a solvable: the plain ones and those after the pre-requires marker."""
+    return (s.lookup_deparray(solv.SOLVABLE_REQUIRES, -1)
+            + s.lookup_deparray(solv.SOLVABLE_REQUIRES, 1))
+
+
+PYTHON_ABI = re.compile(r"python\(abi\) *(?:[<>=]+) *[^ )]+")
+PYTHON_DIST = re.compile(r"python3\.[0-9]+dist\(")
+SYMBOL_VERSION = re.compile(r"([^ ()]*\.so[^ ()]*)\(([^ ()]+)\)(\(64bit\))?")
+
+
+def regenerate(text):
+    """A Requires as a rebuild in the target generates it (see the module docstring)."""
+    text = PYTHON_ABI.sub("python(abi)", text)
+    text = PYTHON_DIST.sub("python3dist(", text)
+    return SYMBOL_VERSION.sub(lambda m: m.group(1) + ("()(64bit)" if m.group(3) else ""), text)
+
+
+def regenerate_requires(pool, repos):
+    """Rewrites the Requires of every solvable of `repos` with `regenerate`."""
+    for repo in repos:
+        for s in repo.solvables:
+            deps = [str(d) for d in requires(s)]
+            new = [regenerate(d) for d in deps]
+            if new == deps:
+                continue
+            s.unset(solv.SOLVABLE_REQUIRES)
+            for d in new:
+                # a plain dependency in parentheses parses as itself
+                s.add_deparray(solv.SOLVABLE_REQUIRES,
+                               pool.parserpmrichdep(d if d.startswith("(") else "(%s)" % d))
+
+
 def srcname(s):
     sr = s.lookup_sourcepkg() or ""
     return sr.rsplit("-", 2)[0] if sr else s.name
@@ -74,6 +112,8 @@ class Checker:
         self.target = [load(pool, "t%d" % i, p) for i, p in enumerate(spec["target"])]
         self.ref_bin = [load(pool, "rb%d" % i, p) for i, p in enumerate(spec["ref_bin"])]
         ref_src = [load(pool, "rs%d" % i, p) for i, p in enumerate(spec["ref_src"])]
+        if spec.get("regenerated"):
+            regenerate_requires(pool, self.ref_bin)
         sources = {}
         for r in ref_src:
             for s in r.solvables:
@@ -83,8 +123,7 @@ class Checker:
         self.buildroots = pool.add_repo("buildroots")
         self.pseudo = {}
         for m in sorted(members):
-            deps = [d for d in sources[m].lookup_deparray(solv.SOLVABLE_REQUIRES)
-                    if not str(d).startswith("rpmlib(")]
+            deps = [d for d in requires(sources[m]) if not str(d).startswith("rpmlib(")]
             self.pseudo[(m, False)] = self.add_pseudo(m, deps)
             resolvable = [d for d in deps if str(d) not in unresolvable]
             if len(resolvable) < len(deps):

@@ -213,9 +213,12 @@ pub fn check_buildroots(
             serde_json::json!({"root": root, "members": members, "unresolvable": unresolvable})
         })
         .collect();
+    // The closure reads install-time Requires as a rebuild regenerates them unless told
+    // to take them literally; the checker rebuilds the binaries the same way.
+    let regenerated = !u.flags.iter().any(|f| f == "--literal-install-deps");
     let spec = serde_json::json!({
         "target": u.target, "ref_bin": u.ref_bin, "ref_src": u.ref_src,
-        "necessity": necessity, "debian": debian, "roots": roots,
+        "necessity": necessity, "debian": debian, "regenerated": regenerated, "roots": roots,
     });
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.json");
