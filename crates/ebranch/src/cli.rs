@@ -103,6 +103,18 @@ pub struct RepoArgs {
     /// `https://` base URL, a metalink or mirrorlist URL.
     #[arg(long = "repo", value_name = "PATH", required = true)]
     pub repos: Vec<String>,
+    /// Answer as dnf on this platform (`platform:el8`, `platform:el9`) sees the
+    /// repositories: hide the packages its module filtering hides (default: every package).
+    #[arg(long, value_name = "PLATFORM")]
+    pub module_platform: Option<String>,
+    /// Enable a module stream as `dnf module enable NAME:STREAM` would; repeatable. Needs
+    /// `--module-platform`.
+    #[arg(
+        long = "module",
+        value_name = "NAME:STREAM",
+        requires = "module_platform"
+    )]
+    pub modules: Vec<String>,
 }
 
 /// Output format of queries.

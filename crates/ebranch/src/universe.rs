@@ -200,10 +200,24 @@ fn filter_modules(
     dirs: &[PathBuf],
     config: &ModuleConfig,
 ) -> Result<Roles> {
+    let target = |r| roles.of_repo(r).is_target();
+    let hidden = hidden_by_modules(pool, dirs, target, "target package(s)", config)?;
+    Ok(roles.with_hidden(hidden))
+}
+
+/// What dnf's module filtering hides among the packages of the repositories `scope`
+/// accepts, from their modules.yaml (`hidden[pkg]`; notes on stderr, counting `what`).
+pub fn hidden_by_modules(
+    pool: &Pool,
+    dirs: &[PathBuf],
+    scope: impl Fn(RepoId) -> bool,
+    what: &str,
+    config: &ModuleConfig,
+) -> Result<Vec<bool>> {
     let mut metadata = Vec::new();
     for (i, dir) in dirs.iter().enumerate() {
         let repo = RepoId(i as u32);
-        if !roles.of_repo(repo).is_target() {
+        if !scope(repo) {
             continue;
         }
         let repomd = Repomd::read(dir)?;
@@ -212,7 +226,7 @@ fn filter_modules(
         }
     }
     let refs: Vec<(RepoId, &ModuleMetadata)> = metadata.iter().map(|(r, m)| (*r, m)).collect();
-    let filtering = module_filtering(pool, &refs, |r| roles.of_repo(r).is_target(), config)?;
+    let filtering = module_filtering(pool, &refs, scope, config)?;
     for problem in &filtering.problems {
         eprintln!("warning: {}", printable(problem));
     }
@@ -223,12 +237,12 @@ fn filter_modules(
             filtering.active.join(" ")
         };
         eprintln!(
-            "module filtering ({}): {} target package(s) hidden; active streams: {}",
+            "module filtering ({}): {} {what} hidden; active streams: {}",
             config.platform,
             filtering.hidden_count,
             printable(&active)
         );
     }
     crate::timings::phase("module filtering");
-    Ok(roles.with_hidden(filtering.hidden))
+    Ok(filtering.hidden)
 }

@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
@@ -63,8 +64,8 @@ fn appstream() -> String {
     data("cs9-osbuild-testrepos/appstream-2025-01")
 }
 
-/// The BuildRequires dnf finds no visible provider for, sorted.
-fn dnf_unsatisfied(enable: &[&str]) -> Option<Vec<String>> {
+/// How many visible packages provide each BuildRequires, as dnf counts them.
+fn dnf_whatprovides(enable: &[&str]) -> Option<BTreeMap<String, usize>> {
     let ok = Command::new("/usr/bin/python3")
         .args(["-c", "import dnf"])
         .output()
@@ -92,15 +93,27 @@ fn dnf_unsatisfied(enable: &[&str]) -> Option<Vec<String>> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let mut missing: Vec<String> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .filter_map(|l| l.strip_prefix("# whatprovides "))
-        .filter_map(|l| l.strip_suffix("\t0"))
-        .map(str::to_owned)
-        .collect();
-    missing.sort();
-    Some(missing)
+    Some(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .filter_map(|l| l.strip_prefix("# whatprovides "))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(dep, n)| (dep.to_owned(), n.parse().unwrap()))
+            .collect(),
+    )
+}
+
+/// The BuildRequires dnf finds no visible provider for, sorted.
+fn dnf_unsatisfied(enable: &[&str]) -> Option<Vec<String>> {
+    let counts = dnf_whatprovides(enable)?;
+    Some(
+        counts
+            .into_iter()
+            .filter(|(_, n)| *n == 0)
+            .map(|(dep, _)| dep)
+            .collect(),
+    )
 }
 
 /// `ebranch missing webapp` rows (`needed<TAB>needed-by<TAB>dep`) with extra options.
@@ -228,4 +241,90 @@ fn module_options_are_checked() {
     let out = run(&["--module-platform", "el9"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("not NAME:STREAM"), "{}", stderr(&out));
+}
+
+/// A named EL9 target sets the module platform itself (through its base release, as the
+/// built-in `epel9` does through `alma9`): `missing --target` gives dnf's closure, and
+/// `--no-module-filtering` the wrong, unfiltered one.
+#[test]
+fn named_el9_target_filters_modules_as_dnf_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let (src, bin) = reference(dir.path());
+    let cache = dir.path().join("cache");
+    let epel = dir.path().join("epel");
+    mkrepo(&epel, "unrelated|1-1|noarch|unrelated-1-1.src.rpm||");
+    let config = dir.path().join("releases.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[release]]\nname = \"test-el9\"\nmodule_platform = \"platform:el9\"\n\
+             [[release.repo]]\nid = \"test-el9-appstream\"\nrole = \"target-base\"\n\
+             baseurl = \"file://{}\"\n\n\
+             [[release]]\nname = \"test-epel9\"\ninclude = [\"test-el9\"]\n\
+             [[release.repo]]\nid = \"test-epel9\"\nrole = \"target-layer\"\n\
+             baseurl = \"file://{}\"\n",
+            appstream(),
+            epel.display()
+        ),
+    )
+    .unwrap();
+    let config = config.to_string_lossy().into_owned();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "--config",
+            &config,
+            "missing",
+            "webapp",
+            "--ref-repo",
+            &src,
+            "--ref-repo",
+            &bin,
+            "--target",
+            "test-epel9",
+            "--format",
+            "tsv",
+        ];
+        args.extend_from_slice(extra);
+        let out = ebranch(&args, &cache);
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        stdout(&out).lines().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let filtered = run(&[]);
+    assert!(!filtered.is_empty());
+    if let Some(want) = dnf_unsatisfied(&[]) {
+        assert_eq!(root_deps(&filtered), want);
+    }
+    let unfiltered = run(&["--no-module-filtering"]);
+    assert!(unfiltered.is_empty(), "{unfiltered:?}");
+}
+
+/// `query whatprovides --module-platform` sees the repositories as dnf does on that
+/// platform (same counts as dnf's); without the flag it answers over every package.
+#[test]
+fn query_with_a_module_platform_hides_what_dnf_hides() {
+    let cache = tempfile::tempdir().unwrap();
+    let appstream = appstream();
+    let counts = |extra: &[&str]| -> BTreeMap<String, usize> {
+        let mut args = vec!["query", "whatprovides", "--repo", &appstream, "--json"];
+        args.extend_from_slice(extra);
+        args.extend(BUILD_REQUIRES);
+        let out = ebranch(&args, cache.path());
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{}", stderr(&out));
+        let found: BTreeMap<String, Vec<serde_json::Value>> =
+            serde_json::from_str(&stdout(&out)).unwrap();
+        found.into_iter().map(|(d, v)| (d, v.len())).collect()
+    };
+    let filtered = counts(&["--module-platform", "platform:el9"]);
+    let enabled = counts(&["--module-platform", "platform:el9", "--module", "nodejs:20"]);
+    let unfiltered = counts(&[]);
+    if let Some(want) = dnf_whatprovides(&[]) {
+        assert_eq!(filtered, want);
+    }
+    if let Some(want) = dnf_whatprovides(&["nodejs:20"]) {
+        assert_eq!(enabled, want);
+    }
+    assert!(
+        unfiltered["nodejs-devel"] > filtered["nodejs-devel"],
+        "{unfiltered:?}"
+    );
 }

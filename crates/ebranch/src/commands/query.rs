@@ -9,9 +9,10 @@ use ebranch_rpm::{EvrRef, Requirement, compare_evr, parse_requirement};
 use serde::Serialize;
 
 use crate::Outcome;
-use crate::cli::{GlobalArgs, QueryCommand};
+use crate::cli::{GlobalArgs, QueryCommand, RepoArgs};
 use crate::load::load;
 use crate::output::{printable, stdout};
+use crate::universe::hidden_by_modules;
 
 /// A package as printed by `--json`.
 #[derive(Serialize)]
@@ -36,6 +37,41 @@ fn package_json(pool: &Pool, p: PkgId) -> PackageJson {
     }
 }
 
+/// The repositories of a query, with what dnf's module filtering hides (nothing without
+/// `--module-platform`).
+struct Repos {
+    pool: Pool,
+    hidden: Vec<bool>,
+}
+
+impl Repos {
+    fn load(args: &RepoArgs, global: &GlobalArgs) -> Result<Repos> {
+        let loaded = load(&args.repos, global)?;
+        let hidden = match &args.module_platform {
+            Some(platform) => {
+                let config = ebranch_analysis::ModuleConfig {
+                    platform: platform.clone(),
+                    enable: args.modules.clone(),
+                };
+                hidden_by_modules(&loaded.pool, &loaded.dirs, |_| true, "package(s)", &config)?
+            }
+            None => vec![false; loaded.pool.len()],
+        };
+        Ok(Repos {
+            pool: loaded.pool,
+            hidden,
+        })
+    }
+
+    /// `ids` without the hidden packages.
+    fn visible(&self, ids: &[PkgId]) -> Vec<PkgId> {
+        ids.iter()
+            .copied()
+            .filter(|p| !self.hidden[p.index()])
+            .collect()
+    }
+}
+
 /// Runs a query subcommand.
 pub fn run(cmd: QueryCommand, global: &GlobalArgs) -> Result<Outcome> {
     match cmd {
@@ -48,8 +84,8 @@ pub fn run(cmd: QueryCommand, global: &GlobalArgs) -> Result<Outcome> {
                 .iter()
                 .map(|d| parse_requirement(d).context("bad dependency on the command line"))
                 .collect::<Result<Vec<_>>>()?;
-            let pool = load(&repos.repos, global)?.pool;
-            whatprovides(&pool, &deps, &reqs, format.json)
+            let repos = Repos::load(&repos, global)?;
+            whatprovides(&repos, &deps, &reqs, format.json)
         }
         QueryCommand::Whatrequires { repos, format, dep } => {
             let req = parse_requirement(&dep).context("bad dependency on the command line")?;
@@ -58,17 +94,18 @@ pub fn run(cmd: QueryCommand, global: &GlobalArgs) -> Result<Outcome> {
                     "`whatrequires` takes a plain dependency (`name` or `name OP version`), not `{dep}`"
                 );
             };
-            let pool = load(&repos.repos, global)?.pool;
-            let found = pool.whatrequires(&simple);
-            print_packages(&pool, &found, format.json)
+            let repos = Repos::load(&repos, global)?;
+            let found = repos.visible(&repos.pool.whatrequires(&simple));
+            print_packages(&repos.pool, &found, format.json)
         }
         QueryCommand::BuildReqs {
             repos,
             format,
             source,
         } => {
-            let pool = load(&repos.repos, global)?.pool;
-            let Some(src) = newest(&pool, pool.packages_named(&source), true) else {
+            let repos = Repos::load(&repos, global)?;
+            let pool = &repos.pool;
+            let Some(src) = newest(pool, &repos.visible(pool.packages_named(&source)), true) else {
                 bail!("no source package `{source}` in the given repositories");
             };
             let deps: Vec<String> = pool
@@ -83,40 +120,41 @@ pub fn run(cmd: QueryCommand, global: &GlobalArgs) -> Result<Outcome> {
             format,
             source,
         } => {
-            let pool = load(&repos.repos, global)?.pool;
-            let found = pool.binaries_of_source(&source).to_vec();
+            let repos = Repos::load(&repos, global)?;
+            let found = repos.visible(repos.pool.binaries_of_source(&source));
             if found.is_empty() {
                 bail!("no binary package built from `{source}` in the given repositories");
             }
-            print_packages(&pool, &found, format.json)
+            print_packages(&repos.pool, &found, format.json)
         }
         QueryCommand::Info {
             repos,
             format,
             name,
         } => {
-            let pool = load(&repos.repos, global)?.pool;
-            let found = pool.packages_named(&name).to_vec();
+            let repos = Repos::load(&repos, global)?;
+            let found = repos.visible(repos.pool.packages_named(&name));
             if found.is_empty() {
                 bail!("no package `{name}` in the given repositories");
             }
-            info(&pool, &found, format.json)
+            info(&repos.pool, &found, format.json)
         }
     }
 }
 
 fn whatprovides(
-    pool: &Pool,
+    repos: &Repos,
     texts: &[String],
     reqs: &[Requirement],
     json: bool,
 ) -> Result<Outcome> {
+    let pool = &repos.pool;
     let mut out = stdout();
     let mut missing = false;
     if json {
         let mut map = serde_json::Map::new();
         for (text, req) in texts.iter().zip(reqs) {
-            let found = pool.whatprovides(req);
+            let found = repos.visible(&pool.whatprovides(req));
             missing |= found.is_empty();
             let list: Vec<PackageJson> = found.iter().map(|p| package_json(pool, *p)).collect();
             map.insert(text.clone(), serde_json::to_value(list)?);
@@ -126,7 +164,7 @@ fn whatprovides(
     } else {
         let mut all: Vec<String> = Vec::new();
         for (text, req) in texts.iter().zip(reqs) {
-            let found = pool.whatprovides(req);
+            let found = repos.visible(&pool.whatprovides(req));
             if found.is_empty() {
                 missing = true;
                 eprintln!("nothing provides `{}`", printable(text));
