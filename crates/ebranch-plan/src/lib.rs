@@ -5,8 +5,10 @@
 //! into a [`Plan`]: chain-build layers, cycle groups (strongly connected components) placed
 //! as units with their elementary cycles and a small set of packages to bootstrap,
 //! and the packages blocked by unresolvable dependencies. The renderers turn a plan into a
-//! `fedpkg chain-build` string, a side-tag build script, JSON, Graphviz DOT, or 0.0.3's
-//! `find-cycles` list. Output is deterministic: names are sorted everywhere.
+//! `fedpkg chain-build` string, a side-tag build script, JSON, or 0.0.3's `find-cycles`
+//! list; [`GraphModel`] joins a report, its graph and its plan into the one model that
+//! Graphviz DOT and a self-contained HTML page are drawn from. Output is deterministic:
+//! names are sorted everywhere.
 //!
 //! Modules, one job each:
 //! - `graph`: the input graph; `report`: a report as a graph.
@@ -14,7 +16,8 @@
 //!   graph), `layering` (components and layers), `cycles` (bounded Johnson), `bootstrap`
 //!   (each group's bootstrap set) on `fvs` (weighted feedback vertex sets), `weight`
 //!   (which dependencies look like docs/test tooling) and `hint` (wording).
-//! - `render`: `chain`, `side_tag`, `json`, `dot` and `find_cycles`.
+//! - `render`: `chain`, `side_tag`, `json`, `find_cycles`; `model`, the one graph model of
+//!   an effort, and `dot` and `html` (laid out by `layout`), drawn from it.
 
 mod bootstrap;
 mod buildroot;
@@ -36,9 +39,13 @@ pub use graph::{BuildGraph, Edge, EdgeKind, Unresolved};
 pub use model::{Bootstrap, BreakHint, CycleGroup, Layer, Need, Plan, PlanOptions};
 pub use plan::plan;
 pub use render::chain::chain_build_string;
-pub use render::dot::plan_dot;
+pub use render::dot::graph_dot;
 pub use render::find_cycles::find_cycles_json;
+pub use render::html::{PageInfo, escape, html_page};
 pub use render::json::plan_json;
+pub use render::model::{
+    GraphModel, Group, ModelEdge, ModelEdges, Node, NodeLinks, NodeStatus, Shade,
+};
 pub use render::side_tag::side_tag_script;
 pub use render::text::plan_explanation;
 pub use report::{

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use ebranch_plan::{
-    BuildGraph, Edge, EdgeKind, Plan, PlanOptions, Unresolved, chain_build_string,
-    find_cycles_json, plan, plan_dot, plan_json, side_tag_script,
+    BuildGraph, Edge, EdgeKind, GraphModel, Plan, PlanOptions, Unresolved, chain_build_string,
+    find_cycles_json, graph_dot, plan, plan_json, side_tag_script,
 };
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -309,7 +309,11 @@ proptest! {
         prop_assert_eq!(&a, &b);
         prop_assert_eq!(chain_build_string(&a), chain_build_string(&b));
         prop_assert_eq!(plan_json(&a).to_string(), plan_json(&b).to_string());
-        prop_assert_eq!(plan_dot(&g, &a), plan_dot(&h, &b));
+        let report = ebranch_report::Report::new();
+        let dot = |g: &BuildGraph, p: &Plan| {
+            graph_dot(&GraphModel::new(&report, g, p, &Default::default()))
+        };
+        prop_assert_eq!(dot(&g, &a), dot(&h, &b));
         prop_assert_eq!(side_tag_script(&a, "epel9"), side_tag_script(&b, "epel9"));
         prop_assert_eq!(find_cycles_json(&g).to_string(), find_cycles_json(&h).to_string());
     }

@@ -64,8 +64,8 @@ pub enum Command {
     /// in EPEL can (`too-old-in-base`, `in-disabled-module`).
     Missing(crate::commands::missing::MissingArgs),
     /// Chain-build layers for a report or packages: each package after everything it
-    /// needs; cycles with bootstrap hints; as a chain-build string, side-tag script, JSON
-    /// or DOT.
+    /// needs; cycles with bootstrap hints; as a chain-build string, side-tag script, JSON,
+    /// DOT or an HTML page.
     Plan(crate::commands::plan::PlanArgs),
     /// The whole reference against the target: per source package its direct and
     /// transitive missing counts, what is buildable now, what would unblock the most.
@@ -78,6 +78,9 @@ pub enum Command {
     /// Refresh a report: what is branched, built, in testing, stable; which requests are
     /// open, closed or stalled; then the remaining plan.
     Status(crate::commands::status::StatusArgs),
+    /// One self-contained HTML page for a report: the build graph (SVG), a sortable,
+    /// filterable table of every package and a summary; works offline and prints.
+    Report(crate::commands::report::ReportArgs),
     /// Follow up stalled branch requests (the EPEL Stalled Requests policy).
     #[command(name = "follow-up")]
     FollowUp(crate::commands::followup::FollowUpArgs),

@@ -193,21 +193,8 @@ fn colour(e: Ecosystem) -> &'static str {
     }
 }
 
-/// Escapes text for XML and HTML.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for XML and HTML (the one rule, in `ebranch-plan`'s renderer).
+pub use ebranch_plan::escape;
 
 const PLOT_HEIGHT: f64 = 240.0;
 const LEFT: f64 = 48.0;

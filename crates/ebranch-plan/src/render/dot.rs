@@ -1,93 +1,91 @@
-//! The plan as a Graphviz DOT graph.
+//! The graph model as a Graphviz DOT graph.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
-use crate::canon::Canon;
-use crate::graph::{BuildGraph, EdgeKind};
-use crate::model::Plan;
+use crate::graph::EdgeKind;
+use crate::render::model::GraphModel;
 
-/// A DOT digraph of `graph` laid out by `plan`: one cluster per layer (cycle groups inside
-/// their layer's cluster, filled pink), an arrow from each package to what it needs (hollow
-/// head for install-time edges), edges inside a cycle group red, break edges dashed, and
-/// blocked packages drawn as octagons with their unresolved dependencies as tooltip.
-pub fn plan_dot(graph: &BuildGraph, plan: &Plan) -> String {
-    let canon = Canon::new(graph);
-    let mut group_of: BTreeMap<&str, usize> = BTreeMap::new();
-    for (gi, group) in plan.cycles.iter().enumerate() {
-        for m in &group.members {
-            group_of.insert(m, gi);
-        }
-    }
-    let breaks: BTreeSet<(&str, &str)> = plan
-        .cycles
-        .iter()
-        .flat_map(|g| &g.break_edges)
-        .map(|b| (b.from.as_str(), b.to.as_str()))
-        .collect();
-    let blocked: BTreeMap<&str, &Vec<String>> =
-        plan.blocked.iter().map(|(p, d)| (p.as_str(), d)).collect();
-
-    let mut out = String::from("digraph ebranch {\n  node [shape=box];\n");
-    for (li, layer) in plan.layers.iter().enumerate() {
+/// A DOT digraph of `model`: one cluster per layer, each cycle group boxed in a cluster of
+/// its own inside its layer (bootstrap-set packages with a double border), nodes filled by
+/// [`Shade`](crate::Shade) and labelled with it, roots bold, packages with unresolvable
+/// dependencies octagons; an arrow from each package to what it needs, with the
+/// dependencies as tooltip: hollow head for install-time edges, red inside a cycle group,
+/// dashed where a bootstrap build drops it.
+pub fn graph_dot(model: &GraphModel) -> String {
+    let mut out = String::from("digraph ebranch {\n  node [shape=box, style=filled];\n");
+    for (li, layer) in model.layers.iter().enumerate() {
         let _ = writeln!(out, "  subgraph cluster_layer_{li} {{");
         let _ = writeln!(out, "    label=\"layer {}\";", li + 1);
-        let mut names: Vec<&str> = layer.packages.iter().map(String::as_str).collect();
-        for &c in &layer.cycles {
-            if let Some(group) = plan.cycles.get(c) {
-                names.extend(group.members.iter().map(String::as_str));
-            }
+        for &n in layer.iter().filter(|&&n| model.nodes[n].group.is_none()) {
+            node_line(&mut out, model, n, "    ");
         }
-        names.sort_unstable();
-        for name in names {
-            let mut attrs = Vec::new();
-            if group_of.contains_key(name) {
-                attrs.push("style=filled, fillcolor=pink".to_owned());
+        for (gi, group) in model.groups.iter().enumerate() {
+            if group.layer != li {
+                continue;
             }
-            if let Some(deps) = blocked.get(name) {
-                attrs.push(format!(
-                    "shape=octagon, color=orange, tooltip={}",
-                    quote(&format!("unresolved: {}", deps.join(", ")))
-                ));
+            let _ = writeln!(out, "    subgraph cluster_group_{gi} {{");
+            let _ = writeln!(
+                out,
+                "      label=\"cycle group {}: bootstrap {} of {}\";\n      color=red;",
+                gi + 1,
+                group.bootstrap.len(),
+                group.members.len()
+            );
+            for &n in &group.members {
+                node_line(&mut out, model, n, "      ");
             }
-            let _ = writeln!(out, "    {}{};", quote(name), attr_list(&attrs));
+            out.push_str("    }\n");
         }
         out.push_str("  }\n");
     }
-    for e in &canon.edges {
-        let (from, to) = (canon.names[e.from].as_str(), canon.names[e.to].as_str());
-        let mut attrs = vec![format!("tooltip={}", quote(&e.all_deps().join(", ")))];
-        if e.kind() == EdgeKind::Install {
+    for e in &model.edges {
+        let (from, to) = (&model.nodes[e.from], &model.nodes[e.to]);
+        let mut attrs = vec![format!("tooltip={}", quote(&e.deps.join(", ")))];
+        if e.kind == EdgeKind::Install {
             attrs.push("arrowhead=empty".to_owned());
         }
-        let same_group = matches!(
-            (group_of.get(from), group_of.get(to)),
-            (Some(a), Some(b)) if a == b
-        );
-        if same_group {
+        if from.group.is_some() && from.group == to.group {
             attrs.push("color=red".to_owned());
         }
-        if breaks.contains(&(from, to)) {
+        if e.dropped {
             attrs.push("style=dashed".to_owned());
         }
         let _ = writeln!(
             out,
-            "  {} -> {}{};",
-            quote(from),
-            quote(to),
-            attr_list(&attrs)
+            "  {} -> {} [{}];",
+            quote(&from.name),
+            quote(&to.name),
+            attrs.join(", ")
         );
     }
     out.push_str("}\n");
     out
 }
 
-fn attr_list(attrs: &[String]) -> String {
-    if attrs.is_empty() {
-        String::new()
-    } else {
-        format!(" [{}]", attrs.join(", "))
+fn node_line(out: &mut String, model: &GraphModel, n: usize, indent: &str) {
+    let node = &model.nodes[n];
+    let shade = node.shade();
+    let mut attrs = vec![
+        format!(
+            "label={}",
+            quote(&format!("{}\n{}", node.name, shade.key()))
+        ),
+        format!("fillcolor=\"{}\"", shade.colour()),
+    ];
+    if node.root {
+        attrs.push("penwidth=2".to_owned());
     }
+    if node.bootstrap {
+        attrs.push("peripheries=2".to_owned());
+    }
+    if !node.unresolved.is_empty() {
+        attrs.push("shape=octagon".to_owned());
+        attrs.push(format!(
+            "tooltip={}",
+            quote(&format!("unresolved: {}", node.unresolved.join(", ")))
+        ));
+    }
+    let _ = writeln!(out, "{indent}{} [{}];", quote(&node.name), attrs.join(", "));
 }
 
 /// A DOT double-quoted string.
@@ -99,7 +97,7 @@ fn quote(s: &str) -> String {
             '"' => q.push_str("\\\""),
             '\\' => q.push_str("\\\\"),
             '\n' => q.push_str("\\n"),
-            '\r' => {}
+            c if c.is_control() => {}
             c => q.push(c),
         }
     }
@@ -110,54 +108,42 @@ fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::{Edge, Unresolved};
-    use crate::model::PlanOptions;
-    use crate::plan::plan;
+    use std::collections::BTreeMap;
 
     #[test]
-    fn clusters_highlights_and_dashes() {
-        let edge = |from, to, dep: &str, kind| Edge {
-            from,
-            to,
-            deps: vec![dep.to_owned()],
-            kind,
-        };
-        let g = BuildGraph {
-            packages: ["app", "lib", "plugin", "base"].map(String::from).to_vec(),
-            edges: vec![
-                edge(0, 1, "lib", EdgeKind::Build),
-                edge(1, 2, "python3dist(pytest-plugin)", EdgeKind::Build),
-                edge(2, 1, "lib", EdgeKind::Build),
-                edge(2, 3, "base \"q\"", EdgeKind::Install),
-            ],
-            unresolved: vec![Unresolved {
-                package: 0,
-                deps: vec!["nope".into()],
-            }],
-        };
-        let p = plan(&g, &PlanOptions::default());
-        let dot = plan_dot(&g, &p);
-        let want = r#"digraph ebranch {
-  node [shape=box];
+    fn layers_groups_shades_and_edges() {
+        let model = crate::render::model::tests::small_model(&BTreeMap::new());
+        let dot = graph_dot(&model);
+        let want = r##"digraph ebranch {
+  node [shape=box, style=filled];
   subgraph cluster_layer_0 {
     label="layer 1";
-    "base";
+    "base" [label="base\nincompatible-update", fillcolor="#f5c06f"];
   }
   subgraph cluster_layer_1 {
     label="layer 2";
-    "lib" [style=filled, fillcolor=pink];
-    "plugin" [style=filled, fillcolor=pink];
+    subgraph cluster_group_0 {
+      label="cycle group 1: bootstrap 1 of 2";
+      color=red;
+      "lib" [label="lib\nupdate", fillcolor="#ffeeba", peripheries=2];
+      "plugin" [label="plugin\nnew", fillcolor="#ffffff"];
+    }
   }
   subgraph cluster_layer_2 {
     label="layer 3";
-    "app" [shape=octagon, color=orange, tooltip="unresolved: nope"];
+    "app" [label="app\nunresolvable", fillcolor="#d6a4e0", penwidth=2, shape=octagon, tooltip="unresolved: nope"];
   }
-  "app" -> "lib" [tooltip="lib"];
+  "app" -> "lib" [tooltip="lib-devel"];
+  "lib" -> "base" [tooltip="base \"q\"", arrowhead=empty];
   "lib" -> "plugin" [tooltip="python3dist(pytest-plugin)", color=red, style=dashed];
-  "plugin" -> "base" [tooltip="base \"q\"", arrowhead=empty];
   "plugin" -> "lib" [tooltip="lib", color=red];
 }
-"#;
+"##;
         assert_eq!(dot, want);
+    }
+
+    #[test]
+    fn names_are_quoted() {
+        assert_eq!(quote("a\"b\\c\nd\u{1b}"), r#""a\"b\\c\nd""#);
     }
 }

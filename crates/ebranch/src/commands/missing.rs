@@ -11,8 +11,16 @@ use ebranch_analysis::{
     closure_report, rows_tsv,
 };
 
+use ebranch_fedora::time::Timestamp;
+use ebranch_plan::{
+    GraphModel, ModelEdges, PlanOptions, bootstrap_signs, buildroot_graph_from_report, graph_dot,
+    plan,
+};
+
 use crate::Outcome;
 use crate::cli::GlobalArgs;
+use crate::commands::report::{effort_name, page};
+use crate::commands::request::connect::ServiceArgs;
 use crate::output::emit_colored;
 use crate::universe::{UniverseArgs, load_universe};
 
@@ -25,8 +33,10 @@ pub enum MissingFormat {
     Json,
     /// `needed<TAB>needed-by<TAB>dep` rows, as `solv_oracle.py closure` prints them.
     Tsv,
-    /// A Graphviz graph of what needs what.
+    /// A Graphviz graph of what needs what (the report's edges), in the plan's layers.
     Dot,
+    /// One self-contained HTML page (see `ebranch report`).
+    Html,
 }
 
 /// Which dependencies the closure follows.
@@ -103,7 +113,29 @@ pub fn run(args: MissingArgs, global: &GlobalArgs) -> Result<Outcome> {
         }
         MissingFormat::Json => closure_report(&result).to_json(),
         MissingFormat::Tsv => rows_tsv(&result),
-        MissingFormat::Dot => dot(&result),
+        MissingFormat::Dot => {
+            let report = closure_report(&result);
+            graph_dot(&GraphModel::of_report(&report, ModelEdges::Report, &BTreeMap::new()).0)
+        }
+        MissingFormat::Html => {
+            let report = closure_report(&result);
+            let graph = buildroot_graph_from_report(&report);
+            let options = PlanOptions {
+                bootstrap_signs: bootstrap_signs(&report),
+                ..PlanOptions::default()
+            };
+            let title = format!("ebranch missing: {}", effort_name(&report));
+            let date = format!("computed {}", Timestamp::now());
+            let urls = ServiceArgs::default();
+            page(
+                &report,
+                &graph,
+                &plan(&graph, &options),
+                &urls,
+                &title,
+                &date,
+            )?
+        }
     };
     emit_colored(args.output.as_deref(), &text)?;
     let found = result.sources.values().any(|s| !s.root) || !result.rows.is_empty();
@@ -263,35 +295,4 @@ fn with_operands(s: &NeededSource, dep: &str, provider: &str) -> String {
     } else {
         format!("{dep} [via {}]", via.join(", "))
     }
-}
-
-/// What needs what, as a Graphviz digraph (build edges solid, install edges dashed).
-pub fn dot(result: &Closure) -> String {
-    let mut out = String::from("digraph missing {\n  rankdir=LR;\n  node [shape=box];\n");
-    for (name, s) in &result.sources {
-        let shape = if s.root { ", style=bold" } else { "" };
-        let class = s.class.map_or("", Class::label);
-        let _ = writeln!(out, "  \"{name}\" [label=\"{name}\\n{class}\"{shape}];");
-        for (provider, deps) in &s.build {
-            let label = deps
-                .iter()
-                .map(|d| d.replace('"', "\\\""))
-                .collect::<Vec<_>>()
-                .join("\\n");
-            let _ = writeln!(out, "  \"{name}\" -> \"{provider}\" [label=\"{label}\"];");
-        }
-        for (provider, deps) in &s.install {
-            let label = deps
-                .iter()
-                .map(|d| d.replace('"', "\\\""))
-                .collect::<Vec<_>>()
-                .join("\\n");
-            let _ = writeln!(
-                out,
-                "  \"{name}\" -> \"{provider}\" [style=dashed, label=\"{label}\"];"
-            );
-        }
-    }
-    out.push_str("}\n");
-    out
 }

@@ -11,6 +11,7 @@ pub mod plan;
 mod query;
 pub mod releases;
 mod repoclosure;
+pub mod report;
 pub mod request;
 pub mod stats;
 pub mod status;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Releases(args) => releases::run(args, global),
         Command::Request(args) => request::run(args, global),
         Command::Status(args) => status::run(args, global),
+        Command::Report(args) => report::run(args, global),
         Command::Stats(args) => stats::run(args, global),
         Command::FollowUp(args) => followup::run(args, global),
         Command::Dependencies(args) => compat::run(args, global),

@@ -5,15 +5,18 @@ use std::path::Path;
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use ebranch_analysis::closure_report;
+use ebranch_fedora::time::Timestamp;
 use ebranch_plan::{
-    PlanOptions, bootstrap_signs, buildroot_graph_from_report, chain_build_string, plan, plan_dot,
-    plan_explanation, plan_json, side_tag_script,
+    GraphModel, PlanOptions, bootstrap_signs, buildroot_graph_from_report, chain_build_string,
+    graph_dot, plan, plan_explanation, plan_json, side_tag_script,
 };
 use ebranch_report::Report;
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
 use crate::commands::missing::{DepsArgs, compute};
+use crate::commands::report::{effort_name, page};
+use crate::commands::request::connect::ServiceArgs;
 use crate::output::{emit, printable};
 use crate::universe::UniverseArgs;
 
@@ -28,6 +31,8 @@ pub enum PlanFormat {
     Json,
     /// A Graphviz graph with one cluster per layer.
     Dot,
+    /// One self-contained HTML page (see `ebranch report`).
+    Html,
 }
 
 /// `ebranch plan`
@@ -111,7 +116,27 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
             s.push('\n');
             s
         }
-        PlanFormat::Dot => plan_dot(&graph, &result),
+        PlanFormat::Dot => graph_dot(&GraphModel::new(
+            &report,
+            &graph,
+            &result,
+            &Default::default(),
+        )),
+        PlanFormat::Html => {
+            let title = format!("ebranch plan: {}", effort_name(&report));
+            let date = match args.inputs.as_slice() {
+                [one] if Path::new(one).is_file() => format!("report {one}"),
+                _ => format!("computed {}", Timestamp::now()),
+            };
+            page(
+                &report,
+                &graph,
+                &result,
+                &ServiceArgs::default(),
+                &title,
+                &date,
+            )?
+        }
     };
     emit(args.output.as_deref(), &text)?;
     Ok(Outcome::found_if(

@@ -1,11 +1,11 @@
 //! `ebranch status`: refresh a report from dist-git, Bodhi and Bugzilla, then plan what is
 //! still missing.
 
-use std::io::Write as _;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Result;
-use clap::Args;
+use clap::{Args, ValueEnum};
 use ebranch_fedora::branch::Branch;
 use ebranch_fedora::report::{Class, Report, ReportFile};
 use ebranch_fedora::status::{PackageStatus, RequestState, State, StatusOptions, refresh_status};
@@ -17,8 +17,21 @@ use serde_json::{Value, json};
 
 use crate::Outcome;
 use crate::cli::GlobalArgs;
-use crate::commands::request::connect::{self, AS_OF_HELP, Access, Format, ServiceArgs, url_of};
-use crate::output::stdout;
+use crate::commands::report::{effort_name, page};
+use crate::commands::request::connect::{self, AS_OF_HELP, Access, ServiceArgs, url_of};
+use crate::output::emit;
+
+/// Output formats of `status`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// One line per package for people.
+    #[default]
+    Text,
+    /// One JSON object for machines.
+    Json,
+    /// One self-contained HTML page of the effort (see `ebranch report`).
+    Html,
+}
 
 /// `ebranch status`
 #[derive(Args, Debug)]
@@ -37,8 +50,11 @@ pub struct StatusArgs {
     #[arg(long, value_name = "TIME", help = AS_OF_HELP)]
     pub as_of: Option<String>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
+    /// Write the output to FILE (atomically; `-` is stdout) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
     #[command(flatten)]
     pub services: ServiceArgs,
 }
@@ -64,9 +80,9 @@ pub fn run(args: StatusArgs, global: &GlobalArgs) -> Result<Outcome> {
     let chain = chain_build_string(&remaining);
     let attention = statuses.iter().any(|(_, s)| needs_attention(s));
 
-    let mut out = stdout();
+    let mut out = String::new();
     match args.format {
-        Format::Text => {
+        StatusFormat::Text => {
             for (package, status) in &statuses {
                 writeln!(out, "{package}: {}", describe(status, &clients))?;
             }
@@ -91,7 +107,7 @@ pub fn run(args: StatusArgs, global: &GlobalArgs) -> Result<Outcome> {
                 )?;
             }
         }
-        Format::Json => {
+        StatusFormat::Json => {
             let packages: Vec<Value> = statuses
                 .iter()
                 .map(|(package, status)| {
@@ -117,8 +133,15 @@ pub fn run(args: StatusArgs, global: &GlobalArgs) -> Result<Outcome> {
             });
             writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
         }
+        StatusFormat::Html => {
+            let graph = buildroot_graph_from_report(&report);
+            let whole = plan(&graph, &PlanOptions::default());
+            let title = format!("ebranch status: {}", effort_name(&report));
+            let date = format!("status checked {now}");
+            out = page(&report, &graph, &whole, &args.services, &title, &date)?;
+        }
     }
-    out.flush()?;
+    emit(args.output.as_deref(), &out)?;
     Ok(Outcome::found_if(attention))
 }
 

@@ -31,6 +31,17 @@ pub struct ServiceArgs {
     pub bodhi_url: String,
 }
 
+impl Default for ServiceArgs {
+    /// The production services (what the flags default to, without the environment).
+    fn default() -> Self {
+        ServiceArgs {
+            bugzilla_url: DEFAULT_BUGZILLA_URL.to_owned(),
+            distgit_url: DEFAULT_DIST_GIT_URL.to_owned(),
+            bodhi_url: DEFAULT_BODHI_URL.to_owned(),
+        }
+    }
+}
+
 /// Output formats of the service commands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
 pub enum Format {
