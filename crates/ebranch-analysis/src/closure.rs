@@ -300,7 +300,7 @@ impl<'p> State<'_, 'p> {
             }
             return;
         }
-        let text = match resolver.resolve_requires(&dep, owner.install()) {
+        let text = match resolver.resolve_requires(&dep, owner.install()).clone() {
             Resolution::Satisfied => return,
             Resolution::Unresolvable => {
                 let text = dep.to_string();

@@ -68,15 +68,25 @@ pub fn gap(resolver: &mut Resolver<'_>, only: Option<&[String]>, install_deps: b
             .map(|h| h.join().expect("gap worker panicked"))
             .collect()
     });
-    let mut needed_by = vec![0usize; graph.sources.len()];
+    // A source is in the closure of every root whose walk reached its component, except
+    // its own (a root's walk always reaches its own component).
+    let mut reached = vec![0usize; graph.components];
     let mut transitive = FxHashMap::default();
     for (sizes, counts) in parts {
         for (root, size) in sizes {
             transitive.insert(root, size);
         }
-        for (i, c) in counts.into_iter().enumerate() {
-            needed_by[i] += c as usize;
+        for (c, n) in counts.into_iter().enumerate() {
+            reached[c] += n as usize;
         }
+    }
+    let mut needed_by: Vec<usize> = graph
+        .sources
+        .iter()
+        .map(|info| reached[graph.component[info.node as usize] as usize])
+        .collect();
+    for &r in &roots {
+        needed_by[r as usize] -= 1;
     }
     let mut entries: Vec<GapEntry> = roots
         .iter()
@@ -96,7 +106,8 @@ pub fn gap(resolver: &mut Resolver<'_>, only: Option<&[String]>, install_deps: b
     GapReport { entries }
 }
 
-/// What one worker's walks found: (root, closure size) pairs and needed-by counts.
+/// What one worker's walks found: (root, closure size) pairs and, per component, how
+/// many walks reached it.
 type Walked = (Vec<(u32, usize)>, Vec<u32>);
 
 struct SourceInfo {
@@ -107,12 +118,22 @@ struct SourceInfo {
     exists: bool,
 }
 
-/// The reachability graph: nodes are sources and binaries, in creation order.
+/// The reachability graph: nodes are sources and binaries, in creation order, condensed
+/// into strongly connected components. Every node of a component reaches every other, so
+/// a walk enters each component once and counts its sources at once: the reference's
+/// build cycles (compilers, interpreters, their libraries) make components of thousands
+/// of nodes that every large closure contains.
 struct Graph {
     sources: Vec<SourceInfo>,
     source_index: FxHashMap<String, u32>,
-    /// Per node: its index in `sources`, or `u32::MAX` for a binary.
-    source_of_node: Vec<u32>,
+    /// Per node: its component.
+    component: Vec<u32>,
+    /// Number of components.
+    components: usize,
+    /// Per component: how many of its nodes are sources.
+    component_sources: Vec<u32>,
+    /// Component edges (no self-loops, no duplicates): the successors of component `c`
+    /// are `targets[offsets[c]..offsets[c + 1]]`.
     offsets: Vec<u32>,
     targets: Vec<u32>,
 }
@@ -127,6 +148,7 @@ impl Graph {
         let pool = resolver.pool();
         let roles = resolver.roles();
         let mut graph = Builder::default();
+        let mut memo = ProviderMemo::new(pool.dep_count());
         for repo in roles.repos(Role::ReferenceSource) {
             for p in pool.repo_packages(repo) {
                 let pkg = pool.package(p);
@@ -144,11 +166,11 @@ impl Graph {
                     if let Some(src) = resolver.source_package(&name) {
                         let mut needed: Vec<&str> = Vec::new();
                         for dep in pool.package(src).requires() {
-                            let (chosen, unresolvable) = providers(resolver, &dep, false);
+                            let (chosen, unresolvable) = memo.get(resolver, &dep, false);
                             if unresolvable {
                                 graph.sources[s as usize].unresolvable += 1;
                             }
-                            for chosen in chosen {
+                            for &chosen in chosen {
                                 let src_name = pool.package(chosen).source_name();
                                 if src_name != name {
                                     needed.push(src_name);
@@ -168,7 +190,7 @@ impl Graph {
                     let mut edges = vec![graph.source(pool.package(b).source_name(), false)];
                     if install_deps {
                         for dep in pool.package(b).requires() {
-                            for chosen in providers(resolver, &dep, true).0 {
+                            for &chosen in memo.get(resolver, &dep, true).0 {
                                 edges.push(graph.binary(chosen));
                             }
                         }
@@ -199,53 +221,86 @@ fn providers(resolver: &mut Resolver<'_>, dep: &DepRef<'_>, install: bool) -> (V
             .collect();
         return (chosen, unresolvable);
     }
-    let resolution = if install {
-        resolver.resolve_requires(dep, true)
-    } else {
-        resolver
-            .resolve(dep.name_id(), dep.flags(), dep.evr_id())
-            .clone()
-    };
-    match resolution {
+    match resolver.resolve_requires(dep, install) {
         Resolution::Satisfied => (Vec::new(), false),
         Resolution::Unresolvable => (Vec::new(), true),
-        Resolution::Provider { chosen, .. } => (vec![chosen], false),
+        Resolution::Provider { chosen, .. } => (vec![*chosen], false),
+    }
+}
+
+/// Marks a dependency not looked at yet in [`ProviderMemo`].
+const UNKNOWN: u32 = u32::MAX;
+
+/// [`providers`] memoised per distinct dependency, for BuildRequires and install-time
+/// Requires apart: many packages share each dependency.
+struct ProviderMemo {
+    /// Per `2 * DepId + install`: the index of its answer in `spans`, or [`UNKNOWN`].
+    slots: Vec<u32>,
+    /// Answers: a range of `chosen` and whether part of the dependency cannot be met.
+    spans: Vec<(u32, u32, bool)>,
+    chosen: Vec<PkgId>,
+}
+
+impl ProviderMemo {
+    fn new(deps: usize) -> ProviderMemo {
+        ProviderMemo {
+            slots: vec![UNKNOWN; 2 * deps],
+            spans: Vec::new(),
+            chosen: Vec::new(),
+        }
+    }
+
+    /// [`providers`] of `dep`, computed once.
+    fn get(
+        &mut self,
+        resolver: &mut Resolver<'_>,
+        dep: &DepRef<'_>,
+        install: bool,
+    ) -> (&[PkgId], bool) {
+        let slot = 2 * dep.id().index() + usize::from(install);
+        if self.slots[slot] == UNKNOWN {
+            let (chosen, unresolvable) = providers(resolver, dep, install);
+            let start = self.chosen.len() as u32;
+            self.chosen.extend_from_slice(&chosen);
+            self.slots[slot] = self.spans.len() as u32;
+            self.spans
+                .push((start, self.chosen.len() as u32, unresolvable));
+        }
+        let (start, end, unresolvable) = self.spans[self.slots[slot] as usize];
+        (&self.chosen[start as usize..end as usize], unresolvable)
     }
 }
 
 impl Graph {
-    /// Walks from each root (source indexes): (root, closure size) and, per source, in how
-    /// many of these closures it is.
+    /// Walks from each root (source indexes): (root, closure size) and, per component, in
+    /// how many of these closures it is. A root is not in its own closure.
     fn walk_all(&self, roots: &[u32]) -> Walked {
-        let n = self.offsets.len() - 1;
-        let mut stamp = vec![u32::MAX; n];
-        let mut counts = vec![0u32; self.sources.len()];
+        let mut stamp = vec![u32::MAX; self.components];
+        let mut counts = vec![0u32; self.components];
         let mut stack: Vec<u32> = Vec::new();
         let mut sizes = Vec::with_capacity(roots.len());
         for (k, &root) in roots.iter().enumerate() {
             let k = k as u32;
+            let start = self.component[self.sources[root as usize].node as usize];
             let mut size = 0usize;
-            let start = self.sources[root as usize].node;
             stamp[start as usize] = k;
             stack.push(start);
-            while let Some(node) = stack.pop() {
+            while let Some(c) = stack.pop() {
+                size += self.component_sources[c as usize] as usize;
+                counts[c as usize] += 1;
                 let (a, b) = (
-                    self.offsets[node as usize] as usize,
-                    self.offsets[node as usize + 1] as usize,
+                    self.offsets[c as usize] as usize,
+                    self.offsets[c as usize + 1] as usize,
                 );
                 for &next in &self.targets[a..b] {
                     if stamp[next as usize] != k {
                         stamp[next as usize] = k;
-                        let s = self.source_of_node[next as usize];
-                        if s != u32::MAX {
-                            size += 1;
-                            counts[s as usize] += 1;
-                        }
                         stack.push(next);
                     }
                 }
             }
-            sizes.push((root, size));
+            // The root's own component counted the root.
+            sizes.push((root, size - 1));
         }
         (sizes, counts)
     }
@@ -302,20 +357,198 @@ impl Builder {
             targets.extend_from_slice(list);
             offsets.push(targets.len() as u32);
         }
-        let source_of_node = self
-            .nodes
-            .iter()
-            .map(|n| match n {
-                Node::Source(s) => *s,
-                Node::Binary(_) => u32::MAX,
-            })
-            .collect();
+        drop(self.adjacency);
+        let (component, components) = strong_components(&offsets, &targets);
+        let mut component_sources = vec![0u32; components];
+        for (node, n) in self.nodes.iter().enumerate() {
+            if let Node::Source(_) = n {
+                component_sources[component[node] as usize] += 1;
+            }
+        }
+        let (offsets, targets) = condense(&offsets, &targets, &component, components);
         Graph {
             sources: self.sources,
             source_index: self.source_index,
-            source_of_node,
+            component,
+            components,
+            component_sources,
             offsets,
             targets,
         }
+    }
+}
+
+/// Not visited yet, in [`strong_components`].
+const UNSEEN: u32 = u32::MAX;
+
+/// The strongly connected components of the graph `offsets`/`targets` (CSR): each node's
+/// component, and their number. Tarjan's algorithm, iterative (closures are deep).
+fn strong_components(offsets: &[u32], targets: &[u32]) -> (Vec<u32>, usize) {
+    let n = offsets.len() - 1;
+    let mut t = Tarjan {
+        index: vec![UNSEEN; n],
+        low: vec![0u32; n],
+        open: Vec::new(),
+        calls: Vec::new(),
+        next_index: 0,
+    };
+    let mut component = vec![UNSEEN; n];
+    let mut count = 0u32;
+    for root in 0..n as u32 {
+        if t.index[root as usize] != UNSEEN {
+            continue;
+        }
+        t.visit(root, offsets);
+        while let Some(&(v, edge)) = t.calls.last() {
+            let v = v as usize;
+            if edge < offsets[v + 1] {
+                t.calls.last_mut().expect("not empty").1 += 1;
+                let w = targets[edge as usize] as usize;
+                if t.index[w] == UNSEEN {
+                    t.visit(w as u32, offsets);
+                } else if component[w] == UNSEEN {
+                    // Visited and not yet in a component: on the open stack.
+                    t.low[v] = t.low[v].min(t.index[w]);
+                }
+                continue;
+            }
+            t.calls.pop();
+            if let Some(&(u, _)) = t.calls.last() {
+                t.low[u as usize] = t.low[u as usize].min(t.low[v]);
+            }
+            if t.low[v] == t.index[v] {
+                loop {
+                    let w = t.open.pop().expect("v is open") as usize;
+                    component[w] = count;
+                    if w == v {
+                        break;
+                    }
+                }
+                count += 1;
+            }
+        }
+    }
+    (component, count as usize)
+}
+
+/// The state of [`strong_components`]' walk.
+struct Tarjan {
+    index: Vec<u32>,
+    low: Vec<u32>,
+    /// Nodes visited and not yet assigned a component.
+    open: Vec<u32>,
+    /// The walk's path: a node and the position of its next edge.
+    calls: Vec<(u32, u32)>,
+    next_index: u32,
+}
+
+impl Tarjan {
+    fn visit(&mut self, v: u32, offsets: &[u32]) {
+        self.index[v as usize] = self.next_index;
+        self.low[v as usize] = self.next_index;
+        self.next_index += 1;
+        self.open.push(v);
+        self.calls.push((v, offsets[v as usize]));
+    }
+}
+
+/// The edges between components (CSR over components), without self-loops or duplicates.
+fn condense(
+    offsets: &[u32],
+    targets: &[u32],
+    component: &[u32],
+    components: usize,
+) -> (Vec<u32>, Vec<u32>) {
+    // The nodes grouped by component (a counting sort).
+    let mut start = vec![0u32; components + 1];
+    for &c in component {
+        start[c as usize + 1] += 1;
+    }
+    for c in 0..components {
+        start[c + 1] += start[c];
+    }
+    let mut fill = start.clone();
+    let mut members = vec![0u32; component.len()];
+    for (node, &c) in component.iter().enumerate() {
+        members[fill[c as usize] as usize] = node as u32;
+        fill[c as usize] += 1;
+    }
+    let mut seen = vec![UNSEEN; components];
+    let mut out_offsets = Vec::with_capacity(components + 1);
+    let mut out_targets = Vec::new();
+    out_offsets.push(0u32);
+    for c in 0..components {
+        seen[c] = c as u32;
+        for &v in &members[start[c] as usize..start[c + 1] as usize] {
+            let v = v as usize;
+            for &w in &targets[offsets[v] as usize..offsets[v + 1] as usize] {
+                let d = component[w as usize];
+                if seen[d as usize] != c as u32 {
+                    seen[d as usize] = c as u32;
+                    out_targets.push(d);
+                }
+            }
+        }
+        out_offsets.push(out_targets.len() as u32);
+    }
+    (out_offsets, out_targets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The graph of `edges` over `n` nodes, as CSR.
+    fn csr(n: usize, edges: &[(u32, u32)]) -> (Vec<u32>, Vec<u32>) {
+        let mut lists = vec![Vec::new(); n];
+        for &(a, b) in edges {
+            lists[a as usize].push(b);
+        }
+        let mut offsets = vec![0];
+        let mut targets = Vec::new();
+        for l in lists {
+            targets.extend(l);
+            offsets.push(targets.len() as u32);
+        }
+        (offsets, targets)
+    }
+
+    #[test]
+    fn components_are_the_cycles() {
+        // 0 -> 1 -> 2 -> 0 is one cycle, 2 -> 3 -> 4 -> 3 another, 5 alone, 6 -> 6.
+        let (o, t) = csr(
+            7,
+            &[
+                (0, 1),
+                (1, 2),
+                (2, 0),
+                (2, 3),
+                (3, 4),
+                (4, 3),
+                (5, 0),
+                (6, 6),
+            ],
+        );
+        let (c, n) = strong_components(&o, &t);
+        assert_eq!(n, 4);
+        assert!(c[0] == c[1] && c[1] == c[2]);
+        assert!(c[3] == c[4] && c[3] != c[0]);
+        assert!(c[5] != c[0] && c[5] != c[3] && c[6] != c[5] && c[6] != c[0]);
+        let (co, ct) = condense(&o, &t, &c, n);
+        let succ = |x: u32| ct[co[x as usize] as usize..co[x as usize + 1] as usize].to_vec();
+        assert_eq!(succ(c[0]), vec![c[3]], "one edge, no self-loop");
+        assert_eq!(succ(c[3]), vec![]);
+        assert_eq!(succ(c[5]), vec![c[0]]);
+        assert_eq!(succ(c[6]), vec![], "a self-loop is dropped");
+    }
+
+    #[test]
+    fn components_of_a_long_chain_need_no_deep_recursion() {
+        let n = 200_000u32;
+        let edges: Vec<(u32, u32)> = (0..n - 1).map(|i| (i, i + 1)).chain([(n - 1, 0)]).collect();
+        let (o, t) = csr(n as usize, &edges);
+        let (c, count) = strong_components(&o, &t);
+        assert_eq!(count, 1);
+        assert!(c.iter().all(|&x| x == 0));
     }
 }

@@ -7,6 +7,9 @@ use rustc_hash::FxHashMap;
 use crate::regenerated::{Regenerated, regenerated, regenerated_requirement};
 use crate::roles::{Role, Roles};
 
+/// Marks a dependency not resolved yet in [`Resolver`]'s dense tables.
+const UNKNOWN: u32 = u32::MAX;
+
 /// How the target stands with respect to one dependency.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Resolution {
@@ -40,7 +43,9 @@ pub(crate) enum Pick {
     Nothing,
 }
 
-/// Answers [`Resolution`]s, memoised per distinct dependency.
+/// Answers [`Resolution`]s, memoised per distinct dependency: a dense table per
+/// [`DepId`](ebranch_index::DepId) (one for BuildRequires, one for install-time Requires) for the
+/// dependencies packages carry, a hash map for those looked up by name (regenerated forms).
 ///
 /// Provider choice when several reference binaries provide a dependency is static and
 /// independent of traversal order: those whose package name equals the dependency's name
@@ -51,6 +56,10 @@ pub struct Resolver<'p> {
     roles: &'p Roles,
     literal_install: bool,
     memo: FxHashMap<(NameId, u8, NameId), Resolution>,
+    /// Per `DepId`, build (`[0]`) and install-time (`[1]`): the index of its answer in
+    /// `answers`, or [`UNKNOWN`].
+    dense: [Vec<u32>; 2],
+    answers: Vec<Resolution>,
     picks: FxHashMap<(NameId, u8, NameId), Pick>,
     sources: FxHashMap<String, Option<PkgId>>,
 }
@@ -63,6 +72,8 @@ impl<'p> Resolver<'p> {
             roles,
             literal_install: false,
             memo: FxHashMap::default(),
+            dense: [Vec::new(), Vec::new()],
+            answers: Vec::new(),
             picks: FxHashMap::default(),
             sources: FxHashMap::default(),
         }
@@ -81,7 +92,22 @@ impl<'p> Resolver<'p> {
     /// `pythonX.Ydist(x)` as `python3dist(x)`, a soname without its symbol version) unless
     /// [`Resolver::literal_install_deps`] is set. Falls back to the literal dependency when
     /// the regenerated form does not help.
-    pub fn resolve_requires(&mut self, dep: &DepRef<'_>, install: bool) -> Resolution {
+    pub fn resolve_requires(&mut self, dep: &DepRef<'_>, install: bool) -> &Resolution {
+        let table = usize::from(install);
+        if self.dense[table].is_empty() {
+            self.dense[table] = vec![UNKNOWN; self.pool.dep_count()];
+        }
+        let slot = self.dense[table][dep.id().index()];
+        if slot != UNKNOWN {
+            return &self.answers[slot as usize];
+        }
+        let answer = self.compute_requires(dep, install);
+        self.dense[table][dep.id().index()] = self.answers.len() as u32;
+        self.answers.push(answer);
+        self.answers.last().expect("just pushed")
+    }
+
+    fn compute_requires(&mut self, dep: &DepRef<'_>, install: bool) -> Resolution {
         let (name, flags, evr) = (dep.name_id(), dep.flags(), dep.evr_id());
         if install && !self.literal_install {
             match regenerated(dep.name()) {

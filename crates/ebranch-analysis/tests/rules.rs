@@ -316,6 +316,48 @@ fn gap_counts_match_the_closures() {
 }
 
 #[test]
+fn gap_counts_through_build_cycles_leave_each_root_out_of_its_own_closure() {
+    // a and b build-require each other; c's binary requires a's at install time; d needs
+    // c, so d's closure goes through the cycle.
+    let (pool, roles, _d) = universe(
+        &[
+            src("a-1", &["b"]),
+            src("b-1", &["a"]),
+            src("c-1", &[]),
+            src("d-1", &["c", "a"]),
+            src("e-1", &["d"]),
+        ],
+        &[
+            bin("a-1", "a", &[], &[]),
+            bin("b-1", "b", &[], &[]),
+            bin("c-1", "c", &[], &["a"]),
+            bin("d-1", "d", &[], &[]),
+        ],
+        &[],
+        &[],
+    );
+    let mut resolver = Resolver::new(&pool, &roles);
+    let report = gap(&mut resolver, None, true);
+    let line = |name: &str| {
+        let e = report.entries.iter().find(|e| e.source == name).unwrap();
+        (e.transitive, e.needed_by)
+    };
+    assert_eq!(
+        line("a"),
+        (1, 3),
+        "a's closure is b; a is in b's, d's and e's"
+    );
+    assert_eq!(line("b"), (1, 3));
+    assert_eq!(
+        line("c"),
+        (0, 2),
+        "c's own closure is empty; c is in d's and e's"
+    );
+    assert_eq!(line("d"), (3, 1));
+    assert_eq!(line("e"), (4, 0));
+}
+
+#[test]
 fn install_deps_a_rebuild_regenerates_are_looked_up_as_regenerated() {
     let (pool, roles, _d) = universe(
         &[
