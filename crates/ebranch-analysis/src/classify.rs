@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use ebranch_index::{DepRef, NameId, PkgId, Pool};
 use ebranch_repodata::DepKind;
 use ebranch_report::Class;
-use ebranch_rpm::{EvrRef, Flags, parse_requirement, ranges_overlap};
+use ebranch_rpm::{EvrRef, Flags, Requirement, parse_requirement, ranges_overlap};
 use rustc_hash::FxHashSet;
 
 use crate::closure::Closure;
@@ -173,13 +173,13 @@ fn current_version(pool: &Pool, roles: &Roles, source: &str) -> Option<String> {
         .map(|evr| EvrRef::parse(evr).version.to_owned())
 }
 
-/// The Requires of the visible target-layer packages, indexed by dependency name (rich
-/// ones apart), built on first use so that closures without updates pay nothing.
+/// The Requires of the visible target-layer packages, indexed by dependency name (a rich
+/// one under the name of each of its plain operands: a package provides it only if it
+/// provides one of them), built on first use so that closures without updates pay nothing.
 #[derive(Default)]
 pub struct LayerRequires {
     built: bool,
     by_name: rustc_hash::FxHashMap<NameId, Vec<(PkgId, u32)>>,
-    rich: Vec<(PkgId, u32)>,
 }
 
 impl LayerRequires {
@@ -188,21 +188,51 @@ impl LayerRequires {
             return;
         }
         self.built = true;
+        let mut names = Vec::new();
         for repo in roles.repos(Role::TargetLayer) {
             for t in pool.repo_packages(repo) {
                 if roles.of(pool, t) != Role::TargetLayer || !pool.is_installable(t) {
                     continue;
                 }
                 for (i, dep) in pool.package(t).requires().enumerate() {
-                    if dep.is_rich() {
-                        self.rich.push((t, i as u32));
-                    } else {
-                        self.by_name
-                            .entry(dep.name_id())
-                            .or_default()
-                            .push((t, i as u32));
+                    let entry = (t, i as u32);
+                    let name = dep.name_id();
+                    let Some(req) = (!dep.flags().is_versioned())
+                        .then(|| pool.rich_requirement(name))
+                        .flatten()
+                    else {
+                        self.by_name.entry(name).or_default().push(entry);
+                        continue;
+                    };
+                    names.clear();
+                    names.push(name);
+                    operand_names(pool, req, &mut names);
+                    names.sort_unstable();
+                    names.dedup();
+                    for &name in &names {
+                        self.by_name.entry(name).or_default().push(entry);
                     }
                 }
+            }
+        }
+    }
+}
+
+/// The names of the plain operands of a rich dependency, conditions included, and of the
+/// rich dependencies named as operands, recursively (each is shorter than the last).
+fn operand_names(pool: &Pool, req: &Requirement, out: &mut Vec<NameId>) {
+    match req {
+        Requirement::Simple(d) => {
+            if let Some(id) = pool.lookup(&d.name) {
+                out.push(id);
+                if let Some(inner) = pool.rich_requirement(id) {
+                    operand_names(pool, inner, out);
+                }
+            }
+        }
+        _ => {
+            for operand in req.operands() {
+                operand_names(pool, operand, out);
             }
         }
     }
@@ -239,12 +269,15 @@ fn update_breaks(
     }
     layer.build(pool, roles);
     let source_id = pool.lookup(source);
-    let mut candidates: Vec<(PkgId, u32)> = layer.rich.clone();
+    let mut candidates: Vec<(PkgId, u32)> = Vec::new();
     for name in &names {
         if let Some(list) = layer.by_name.get(name) {
             candidates.extend_from_slice(list);
         }
     }
+    // A rich dependency is listed under each operand name the build provides.
+    candidates.sort_unstable();
+    candidates.dedup();
     for (t, i) in candidates {
         if Some(pool.source_name_id(t)) == source_id {
             continue;
