@@ -96,13 +96,11 @@ trait Words: Sized {
     fn take(bytes: &[u8]) -> Self;
 }
 
+#[inline(always)]
 fn word(bytes: &[u8], i: usize) -> u32 {
-    u32::from_le_bytes([
-        bytes[4 * i],
-        bytes[4 * i + 1],
-        bytes[4 * i + 2],
-        bytes[4 * i + 3],
-    ])
+    let mut w = [0u8; 4];
+    w.copy_from_slice(&bytes[4 * i..4 * i + 4]);
+    u32::from_le_bytes(w)
 }
 
 fn put_words(out: &mut Vec<u8>, words: &[u32]) {
@@ -116,6 +114,7 @@ impl Words for u32 {
     fn put(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.to_le_bytes());
     }
+    #[inline(always)]
     fn take(b: &[u8]) -> Self {
         word(b, 0)
     }
@@ -126,6 +125,7 @@ impl Words for PkgId {
     fn put(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.0.to_le_bytes());
     }
+    #[inline(always)]
     fn take(b: &[u8]) -> Self {
         PkgId(word(b, 0))
     }
@@ -136,6 +136,7 @@ impl Words for Provide {
     fn put(&self, out: &mut Vec<u8>) {
         put_words(out, &[self.pkg, self.dep]);
     }
+    #[inline(always)]
     fn take(b: &[u8]) -> Self {
         Provide {
             pkg: word(b, 0),
@@ -149,6 +150,7 @@ impl Words for DepRow {
     fn put(&self, out: &mut Vec<u8>) {
         put_words(out, &[self.name, self.evr, self.flags]);
     }
+    #[inline(always)]
     fn take(b: &[u8]) -> Self {
         DepRow {
             name: word(b, 0),
@@ -175,6 +177,7 @@ impl Words for PkgRow {
             ],
         );
     }
+    #[inline(always)]
     fn take(b: &[u8]) -> Self {
         PkgRow {
             name: word(b, 0),
