@@ -537,9 +537,9 @@ mod tests {
         let (co, ct) = condense(&o, &t, &c, n);
         let succ = |x: u32| ct[co[x as usize] as usize..co[x as usize + 1] as usize].to_vec();
         assert_eq!(succ(c[0]), vec![c[3]], "one edge, no self-loop");
-        assert_eq!(succ(c[3]), vec![]);
+        assert_eq!(succ(c[3]), Vec::<u32>::new());
         assert_eq!(succ(c[5]), vec![c[0]]);
-        assert_eq!(succ(c[6]), vec![], "a self-loop is dropped");
+        assert_eq!(succ(c[6]), Vec::<u32>::new(), "a self-loop is dropped");
     }
 
     #[test]
