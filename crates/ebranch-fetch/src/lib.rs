@@ -20,6 +20,8 @@ mod resolved;
 mod substitute;
 
 // Document formats.
+#[doc(hidden)]
+pub mod fuzzing;
 mod metalink;
 mod mirrorlist;
 mod xml_tree;
