@@ -106,6 +106,8 @@ echo "build-rpm: installed $(wc -l <<< "$have_pages") man pages, 3 completions" 
 step "rpmlint"
 lint=$(rpmlint ebranch.spec "$rpm_file" "$srpm_file" 2>&1 || true)
 echo "$lint" | tail -25 >&2
+# Every error, wherever it is in the output.
+grep ': E: ' <<< "$lint" >&2 || true
 summary=$(grep -E '[0-9]+ errors?, [0-9]+ warnings?' <<< "$lint" | tail -1)
 [ -n "$summary" ] || fail "rpmlint printed no summary"
 errors=$(sed -E 's/.* ([0-9]+) errors?,.*/\1/' <<< "$summary")
