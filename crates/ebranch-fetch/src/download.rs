@@ -15,17 +15,21 @@ pub(crate) fn download(
     file: &MetaFile,
     mirrors: &[String],
 ) -> Result<TempFile, FetchError> {
-    let urls: Vec<String> = match &file.base {
-        Some(base) if ebranch_http::policy::is_allowed(base) => vec![join(base, &file.href)],
-        _ => mirrors.iter().map(|m| join(m, &file.href)).collect(),
+    let own;
+    let bases = match &file.base {
+        Some(base) if ebranch_http::policy::is_allowed(base) => {
+            own = [base.clone()];
+            &own[..]
+        }
+        _ => mirrors,
     };
     let tmp = prepare_temp(file)?;
     let expected = Expected {
         checksum: &file.checksum,
         size: file.size,
     };
-    session.with_failover(&file.href, &urls, |url| {
-        session.get_to_file(url, &file.href, tmp.path(), &expected)
+    session.with_failover(&file.href, bases, |base| {
+        session.get_to_file(&join(base, &file.href), &file.href, tmp.path(), &expected)
     })?;
     Ok(tmp)
 }

@@ -20,6 +20,10 @@ use crate::resolved::ResolvedRepo;
 /// a release's metadata on a slow line, short enough that a stuck run is noticed.
 pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(300);
 
+/// The most time one mirror may take from a fetch in all (issue 8, finding 4: a mirror
+/// dripping repomd.xml at 1 byte/s held a run for 50 minutes).
+pub const MIRROR_BUDGET: Duration = Duration::from_secs(60);
+
 /// How fetching behaves.
 #[derive(Debug, Clone)]
 pub struct FetchOptions {
@@ -35,6 +39,13 @@ pub struct FetchOptions {
     /// repomd.xml promises, its deadline grown with that size ([`Limits::for_file`]).
     /// A mirror that is too slow is not asked again in the same fetch.
     pub limits: Limits,
+    /// The most time one mirror may take from a fetch in all, across every file and
+    /// round (default [`MIRROR_BUDGET`], 60 s): each request to it gets what is left of
+    /// its budget as its deadline, and a mirror that ran out, or was too slow, is not
+    /// asked again. Only when every mirror ran out while still sending at the minimum
+    /// rate (the line is slow, not the mirrors) does the first get one more try with
+    /// the full deadline the file's size allows.
+    pub mirror_budget: Duration,
     /// Extra rounds over the mirror list after the first fails (default 2).
     pub retries: u32,
     /// Pause before the second round, doubled for each later one (default 1 s).
@@ -63,6 +74,7 @@ impl Default for FetchOptions {
             offline: false,
             metadata_expire: Duration::from_secs(6 * 3600),
             limits: Limits::document(),
+            mirror_budget: MIRROR_BUDGET,
             retries: 2,
             backoff: Duration::from_secs(1),
             max_mirrors: 5,

@@ -1,16 +1,17 @@
 //! One repo's network session: single GETs with progress, verification and
 //! counters, and the mirror-failover / retry / backoff loop around them.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ebranch_repodata::checksum::{Digest, Hasher};
 
-use ebranch_http::{Client, Limits};
+use ebranch_http::{Client, HttpError, Limits};
 
 use crate::error::FetchError;
 use crate::fetcher::FetchOptions;
@@ -35,6 +36,21 @@ pub(crate) struct Session<'a> {
     pub repo_id: &'a str,
     requests: Cell<u64>,
     bytes: Cell<u64>,
+    /// Per mirror: the time its failed requests took, and why it was given up on.
+    mirrors: RefCell<HashMap<String, MirrorUse>>,
+    /// The deadline of the request under way, when its mirror's budget is the tighter.
+    cap: Cell<Option<Duration>>,
+}
+
+/// What one mirror has cost this fetch.
+#[derive(Default, Clone, Copy)]
+struct MirrorUse {
+    /// Time its failed requests took.
+    lost: Duration,
+    /// Given up on: too slow, silent, or out of budget.
+    dropped: bool,
+    /// Given up on only ever for running out of time while sending at the minimum rate.
+    sending: bool,
 }
 
 impl<'a> Session<'a> {
@@ -51,6 +67,8 @@ impl<'a> Session<'a> {
             repo_id,
             requests: Cell::new(0),
             bytes: Cell::new(0),
+            mirrors: RefCell::new(HashMap::new()),
+            cap: Cell::new(None),
         }
     }
 
@@ -107,41 +125,52 @@ impl<'a> Session<'a> {
         Ok(received)
     }
 
-    /// Runs `attempt` on each URL in order, for up to `retries + 1` rounds
-    /// with exponential backoff between rounds. Local I/O errors stop at
-    /// once; a mirror that was too slow is not asked again. Returns the
-    /// result and the index of the URL that worked.
+    /// Runs `attempt` on each mirror base in order, for up to `retries + 1` rounds
+    /// with exponential backoff between rounds. Local I/O errors stop at once. Each
+    /// request gets what is left of its mirror's budget ([`FetchOptions::mirror_budget`])
+    /// as its deadline; a mirror that was too slow or ran out is not asked again in this
+    /// fetch. When every mirror ran out while still sending at the minimum rate, the
+    /// first gets one patient try with the full deadline. Returns the result and the
+    /// index of the base that worked.
     pub fn with_failover<T>(
         &self,
         file: &str,
-        urls: &[String],
+        bases: &[String],
         mut attempt: impl FnMut(&str) -> Result<T, FetchError>,
     ) -> Result<(T, usize), FetchError> {
-        let per_round = urls.len().min(self.options.max_mirrors.max(1));
+        let bases = &bases[..bases.len().min(self.options.max_mirrors.max(1))];
         let mut attempts = 0;
         let mut last = None;
-        let mut slow = vec![false; per_round];
         for round in 0..=self.options.retries {
-            if slow.iter().all(|s| *s) {
+            if bases.iter().all(|b| self.usage(b).dropped) {
                 break;
             }
             if round > 0 {
                 let factor = 1u32 << (round - 1).min(16);
                 std::thread::sleep(self.options.backoff.saturating_mul(factor).min(MAX_BACKOFF));
             }
-            for (index, url) in urls.iter().take(per_round).enumerate() {
-                if slow[index] {
+            for (index, base) in bases.iter().enumerate() {
+                let used = self.usage(base);
+                if used.dropped {
                     continue;
                 }
                 attempts += 1;
-                match attempt(url) {
+                let budget = self.options.mirror_budget.saturating_sub(used.lost);
+                match self.attempt_within(base, Some(budget), &mut attempt) {
                     Ok(value) => return Ok((value, index)),
                     Err(error @ FetchError::Io { .. }) => return Err(error),
-                    Err(error) => {
-                        slow[index] = matches!(&error, FetchError::Http(e) if e.is_slow());
-                        last = Some(error);
-                    }
+                    Err(error) => last = Some(error),
                 }
+            }
+        }
+        if let Some(first) = bases.first()
+            && bases.iter().all(|b| self.usage(b).sending)
+        {
+            // The line is slow, not the mirrors.
+            attempts += 1;
+            match self.attempt_within(first, None, &mut attempt) {
+                Ok(value) => return Ok((value, 0)),
+                Err(error) => last = Some(error),
             }
         }
         Err(FetchError::AllMirrorsFailed {
@@ -152,6 +181,37 @@ impl<'a> Session<'a> {
                 url: file.to_string(),
             })),
         })
+    }
+
+    fn usage(&self, base: &str) -> MirrorUse {
+        self.mirrors.borrow().get(base).copied().unwrap_or_default()
+    }
+
+    /// One attempt at `base`, its deadline capped at `budget` (none: the full deadline);
+    /// a failure's time is charged to the mirror, and a slow or silent mirror, or one
+    /// out of budget, is given up on.
+    fn attempt_within<T>(
+        &self,
+        base: &str,
+        budget: Option<Duration>,
+        attempt: &mut impl FnMut(&str) -> Result<T, FetchError>,
+    ) -> Result<T, FetchError> {
+        let started = Instant::now();
+        self.cap.set(budget);
+        let result = attempt(base);
+        self.cap.set(None);
+        if let Err(error) = &result {
+            let mut mirrors = self.mirrors.borrow_mut();
+            let used = mirrors.entry(base.to_string()).or_default();
+            used.lost += started.elapsed();
+            let out_of_time = matches!(error, FetchError::Http(HttpError::Deadline { .. }));
+            let slow = matches!(error, FetchError::Http(e) if e.is_slow());
+            if !used.dropped && (slow || used.lost >= self.options.mirror_budget) {
+                used.dropped = true;
+                used.sending = out_of_time;
+            }
+        }
+        result
     }
 
     /// GET `url` and feed the body to `sink`, reporting progress.
@@ -169,6 +229,13 @@ impl<'a> Session<'a> {
             file,
             url,
             size,
+        };
+        let limits = match self.cap.get() {
+            Some(cap) if cap < limits.deadline => Limits {
+                deadline: cap,
+                ..limits
+            },
+            _ => limits,
         };
         self.reporter.start(&transfer);
         self.requests.set(self.requests.get() + 1);

@@ -5,7 +5,10 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use ebranch_fetch::{FetchError, FetchOptions, Fetcher, RepoSource, Reporter, Transfer};
+use ebranch_fetch::{
+    FetchError, FetchOptions, Fetcher, Limits, RepoSource, Reporter, Transfer, TransferEnd,
+};
+use ebranch_http::HttpError;
 
 use crate::support::fixtures::*;
 use crate::support::server::{Reply, TestServer};
@@ -168,4 +171,106 @@ fn a_mirror_dripping_everything_is_given_up_after_one_try_with_a_one_line_error(
     assert!(msg.contains("repomd.xml") && !msg.contains('\n'), "{msg}");
     // Too slow once means not asked again in the same fetch (no retry rounds).
     assert_eq!(server.count("/m1/repodata/repomd.xml"), 1);
+}
+
+/// The deadline of every request that ran out of time, in order.
+#[derive(Default)]
+struct Deadlines(Mutex<Vec<Duration>>);
+
+impl Reporter for Deadlines {
+    fn finish(&self, _: &Transfer<'_>, end: &TransferEnd<'_>) {
+        if let TransferEnd::Failed(FetchError::Http(HttpError::Deadline { deadline, .. })) = end {
+            self.0.lock().unwrap().push(*deadline);
+        }
+    }
+}
+
+/// Options where only the deadline stops a slow mirror (no minimum rate), each mirror
+/// may cost a fetch one second in all, and requests otherwise get ten.
+fn budget_of_one_second() -> FetchOptions {
+    FetchOptions {
+        limits: Limits {
+            min_rate: 0,
+            ..fast_options().limits
+        },
+        mirror_budget: Duration::from_secs(1),
+        want_filelists: true,
+        ..fast_options()
+    }
+}
+
+#[test]
+fn a_mirror_sending_just_fast_enough_costs_its_budget_not_the_request_deadline() {
+    let server = TestServer::start();
+    let source = two_baseurls(&server);
+    let repomd = read(rhel_server().join("repodata/repomd.xml"));
+    // 20 bytes a second: never under the (disabled) minimum rate; 4 KB take minutes.
+    server.route(
+        "/m1/repodata/repomd.xml",
+        Reply::Drip(repomd.into(), Duration::from_millis(50)),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let deadlines = Deadlines::default();
+    Fetcher::new(cache.path(), budget_of_one_second())
+        .fetch_one(&repo("r", source), &deadlines)
+        .unwrap();
+    assert_eq!(*deadlines.0.lock().unwrap(), [Duration::from_secs(1)]);
+    assert_eq!(server.count("/m1/repodata/repomd.xml"), 1);
+    assert_eq!(server.count("/m2/repodata/repomd.xml"), 1);
+}
+
+#[test]
+fn a_mirror_out_of_budget_is_not_asked_for_the_other_files_of_the_fetch() {
+    let server = TestServer::start();
+    let source = two_baseurls(&server);
+    let files = [
+        href(&rhel_server(), "primary"),
+        href(&rhel_server(), "filelists"),
+    ];
+    for file in &files {
+        let bytes = read(rhel_server().join(file));
+        server.route(
+            &format!("/m1/{file}"),
+            Reply::Drip(bytes.into(), Duration::from_millis(50)),
+        );
+    }
+    let cache = tempfile::tempdir().unwrap();
+    let deadlines = Deadlines::default();
+    Fetcher::new(cache.path(), budget_of_one_second())
+        .fetch_one(&repo("r", source), &deadlines)
+        .unwrap();
+    let asked_m1: usize = files
+        .iter()
+        .map(|f| server.count(&format!("/m1/{f}")))
+        .sum();
+    assert_eq!(asked_m1, 1, "{:?}", server.paths());
+    assert_eq!(*deadlines.0.lock().unwrap(), [Duration::from_secs(1)]);
+    for file in &files {
+        assert_eq!(server.count(&format!("/m2/{file}")), 1);
+    }
+}
+
+#[test]
+fn when_every_mirror_runs_out_while_answering_the_first_gets_one_patient_try() {
+    // One mirror, sending repomd.xml (4.5 KB) at about 1 KB/s: over its 1 s budget,
+    // within the 10 s deadline. The line, not the mirror, is slow: the run must not
+    // fail for it.
+    let server = TestServer::start();
+    serve_repo(&server, "/m1", &rhel_server());
+    let repomd = read(rhel_server().join("repodata/repomd.xml"));
+    server.route(
+        "/m1/repodata/repomd.xml",
+        Reply::Drip(repomd.into(), Duration::from_millis(1)),
+    );
+    let cache = tempfile::tempdir().unwrap();
+    let deadlines = Deadlines::default();
+    let fetched = Fetcher::new(cache.path(), budget_of_one_second())
+        .fetch_one(
+            &repo("r", RepoSource::Baseurl(vec![server.url("/m1/")])),
+            &deadlines,
+        )
+        .unwrap();
+    assert!(fetched.primary.is_file());
+    assert_eq!(*deadlines.0.lock().unwrap(), [Duration::from_secs(1)]);
+    assert_eq!(server.count("/m1/repodata/repomd.xml"), 2);
 }
