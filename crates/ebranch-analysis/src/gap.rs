@@ -4,11 +4,12 @@
 //! source packages and reference binaries: a source points to the chosen providers of its
 //! missing BuildRequires; a binary points to its source and (with install dependencies) to
 //! the chosen providers of its missing Requires. The graph is built once, with every
-//! dependency resolved once; each root is then one walk over it.
+//! dependency resolved once, and condensed into its strongly connected components; the
+//! closures are then propagated over it 64 roots at a time.
 
 use rustc_hash::FxHashMap;
 
-use ebranch_index::{DepRef, PkgId};
+use ebranch_index::{DepRef, NameId, PkgId};
 
 use crate::buildroot::rich_of;
 use crate::resolve::{Pick, Resolution, Resolver};
@@ -43,10 +44,11 @@ pub struct GapReport {
 /// counts are then over those roots only).
 pub fn gap(resolver: &mut Resolver<'_>, only: Option<&[String]>, install_deps: bool) -> GapReport {
     let graph = Graph::build(resolver, install_deps);
+    let pool = resolver.pool();
     let roots: Vec<u32> = match only {
         Some(names) => names
             .iter()
-            .filter_map(|n| graph.source_index.get(n.as_str()).copied())
+            .filter_map(|n| graph.source_index.get(&pool.lookup(n)?).copied())
             .collect(),
         None => (0..graph.sources.len() as u32)
             .filter(|s| graph.sources[*s as usize].exists)
@@ -56,7 +58,7 @@ pub fn gap(resolver: &mut Resolver<'_>, only: Option<&[String]>, install_deps: b
         .map(|n| n.get())
         .unwrap_or(1)
         .clamp(1, 8);
-    let chunk = roots.len().div_ceil(threads).max(1);
+    let chunk = roots.len().div_ceil(threads).next_multiple_of(64).max(64);
     let parts: Vec<Walked> = std::thread::scope(|scope| {
         let graph = &graph;
         let handles: Vec<_> = roots
@@ -71,10 +73,10 @@ pub fn gap(resolver: &mut Resolver<'_>, only: Option<&[String]>, install_deps: b
     // A source is in the closure of every root whose walk reached its component, except
     // its own (a root's walk always reaches its own component).
     let mut reached = vec![0usize; graph.components];
-    let mut transitive = FxHashMap::default();
+    let mut transitive = vec![0usize; graph.sources.len()];
     for (sizes, counts) in parts {
         for (root, size) in sizes {
-            transitive.insert(root, size);
+            transitive[root as usize] = size;
         }
         for (c, n) in counts.into_iter().enumerate() {
             reached[c] += n as usize;
@@ -93,10 +95,10 @@ pub fn gap(resolver: &mut Resolver<'_>, only: Option<&[String]>, install_deps: b
         .map(|&r| {
             let info = &graph.sources[r as usize];
             GapEntry {
-                source: info.name.clone(),
-                direct: info.direct,
-                unresolvable: info.unresolvable,
-                transitive: transitive[&r],
+                source: pool.str(info.name).to_owned(),
+                direct: info.direct as usize,
+                unresolvable: info.unresolvable as usize,
+                transitive: transitive[r as usize],
                 buildable_now: info.direct == 0 && info.unresolvable == 0 && info.exists,
                 needed_by: needed_by[r as usize],
             }
@@ -111,10 +113,10 @@ pub fn gap(resolver: &mut Resolver<'_>, only: Option<&[String]>, install_deps: b
 type Walked = (Vec<(u32, usize)>, Vec<u32>);
 
 struct SourceInfo {
-    name: String,
+    name: NameId,
     node: u32,
-    direct: usize,
-    unresolvable: usize,
+    direct: u32,
+    unresolvable: u32,
     exists: bool,
 }
 
@@ -125,7 +127,7 @@ struct SourceInfo {
 /// of nodes that every large closure contains.
 struct Graph {
     sources: Vec<SourceInfo>,
-    source_index: FxHashMap<String, u32>,
+    source_index: FxHashMap<NameId, u32>,
     /// Per node: its component.
     component: Vec<u32>,
     /// Number of components.
@@ -147,58 +149,62 @@ impl Graph {
     fn build(resolver: &mut Resolver<'_>, install_deps: bool) -> Graph {
         let pool = resolver.pool();
         let roles = resolver.roles();
-        let mut graph = Builder::default();
+        let mut graph = Builder::new(pool.len());
         let mut memo = ProviderMemo::new(pool.dep_count());
         for repo in roles.repos(Role::ReferenceSource) {
             for p in pool.repo_packages(repo) {
                 let pkg = pool.package(p);
                 if pkg.is_source() {
-                    graph.source(pkg.name(), true);
+                    graph.source(pkg.name_id(), true);
                 }
             }
         }
+        // Nodes are expanded in the order they were made, so their edges are appended
+        // in node order.
+        let mut needed: Vec<NameId> = Vec::new();
         let mut i = 0;
         while i < graph.nodes.len() {
-            let edges = match graph.nodes[i] {
+            match graph.nodes[i] {
                 Node::Source(s) => {
-                    let name = graph.sources[s as usize].name.clone();
-                    let mut edges = Vec::new();
-                    if let Some(src) = resolver.source_package(&name) {
-                        let mut needed: Vec<&str> = Vec::new();
-                        for dep in pool.package(src).requires() {
-                            let (chosen, unresolvable) = memo.get(resolver, &dep, false);
-                            if unresolvable {
-                                graph.sources[s as usize].unresolvable += 1;
-                            }
-                            for &chosen in chosen {
-                                let src_name = pool.package(chosen).source_name();
-                                if src_name != name {
-                                    needed.push(src_name);
-                                }
-                                edges.push(graph.binary(chosen));
-                            }
-                        }
-                        needed.sort_unstable();
-                        needed.dedup();
-                        graph.sources[s as usize].direct = needed.len();
-                    } else {
+                    let name = graph.sources[s as usize].name;
+                    let Some(src) = resolver.source_package_id(name) else {
                         graph.sources[s as usize].exists = false;
+                        graph.end_node();
+                        i += 1;
+                        continue;
+                    };
+                    needed.clear();
+                    let mut unresolvable = 0;
+                    for dep in pool.package(src).requires() {
+                        let (chosen, missing) = memo.get(resolver, &dep, false);
+                        unresolvable += u32::from(missing);
+                        for &chosen in chosen {
+                            let src_name = pool.source_name_id(chosen);
+                            if src_name != name {
+                                needed.push(src_name);
+                            }
+                            graph.edge_to_binary(chosen);
+                        }
                     }
-                    edges
+                    needed.sort_unstable();
+                    needed.dedup();
+                    let info = &mut graph.sources[s as usize];
+                    info.direct = needed.len() as u32;
+                    info.unresolvable = unresolvable;
                 }
                 Node::Binary(b) => {
-                    let mut edges = vec![graph.source(pool.package(b).source_name(), false)];
+                    let source = graph.source(pool.source_name_id(b), false);
+                    graph.targets.push(source);
                     if install_deps {
                         for dep in pool.package(b).requires() {
                             for &chosen in memo.get(resolver, &dep, true).0 {
-                                edges.push(graph.binary(chosen));
+                                graph.edge_to_binary(chosen);
                             }
                         }
                     }
-                    edges
                 }
-            };
-            graph.adjacency[i] = edges;
+            }
+            graph.end_node();
             i += 1;
         }
         graph.finish()
@@ -272,100 +278,129 @@ impl ProviderMemo {
 }
 
 impl Graph {
-    /// Walks from each root (source indexes): (root, closure size) and, per component, in
-    /// how many of these closures it is. A root is not in its own closure.
+    /// The closures of `roots` (source indexes): (root, closure size) and, per component,
+    /// in how many of these closures it is. A root is not in its own closure.
+    ///
+    /// Reachability is propagated for 64 roots at once: each component holds a bit per
+    /// root of the batch that reaches it. Every edge goes to a component numbered lower
+    /// (see [`strong_components`]), so visiting the touched components from the highest
+    /// down sees each one after everything that reaches it, once per batch.
     fn walk_all(&self, roots: &[u32]) -> Walked {
-        let mut stamp = vec![u32::MAX; self.components];
+        let mut reach = vec![0u64; self.components];
+        let mut touched = vec![0u64; self.components.div_ceil(64)];
         let mut counts = vec![0u32; self.components];
-        let mut stack: Vec<u32> = Vec::new();
         let mut sizes = Vec::with_capacity(roots.len());
-        for (k, &root) in roots.iter().enumerate() {
-            let k = k as u32;
-            let start = self.component[self.sources[root as usize].node as usize];
-            let mut size = 0usize;
-            stamp[start as usize] = k;
-            stack.push(start);
-            while let Some(c) = stack.pop() {
-                size += self.component_sources[c as usize] as usize;
-                counts[c as usize] += 1;
-                let (a, b) = (
-                    self.offsets[c as usize] as usize,
-                    self.offsets[c as usize + 1] as usize,
-                );
-                for &next in &self.targets[a..b] {
-                    if stamp[next as usize] != k {
-                        stamp[next as usize] = k;
-                        stack.push(next);
+        for batch in roots.chunks(64) {
+            for (k, &root) in batch.iter().enumerate() {
+                let c = self.component[self.sources[root as usize].node as usize] as usize;
+                reach[c] |= 1 << k;
+                touched[c / 64] |= 1 << (c % 64);
+            }
+            let mut size = [0usize; 64];
+            for w in (0..touched.len()).rev() {
+                // Visiting a component touches only lower ones: this word's lower bits
+                // or earlier words.
+                while touched[w] != 0 {
+                    let bit = 63 - touched[w].leading_zeros() as usize;
+                    touched[w] &= !(1 << bit);
+                    let c = w * 64 + bit;
+                    let roots_here = std::mem::take(&mut reach[c]);
+                    self.visit(c, roots_here, &mut reach, &mut touched);
+                    counts[c] += roots_here.count_ones();
+                    let n = self.component_sources[c] as usize;
+                    if n > 0 {
+                        let mut bits = roots_here;
+                        while bits != 0 {
+                            size[bits.trailing_zeros() as usize] += n;
+                            bits &= bits - 1;
+                        }
                     }
                 }
             }
             // The root's own component counted the root.
-            sizes.push((root, size - 1));
+            sizes.extend(batch.iter().zip(size).map(|(&root, n)| (root, n - 1)));
         }
         (sizes, counts)
     }
+
+    /// Passes the roots reaching component `c` on to its successors.
+    fn visit(&self, c: usize, roots_here: u64, reach: &mut [u64], touched: &mut [u64]) {
+        let (a, b) = (self.offsets[c] as usize, self.offsets[c + 1] as usize);
+        for &next in &self.targets[a..b] {
+            let next = next as usize;
+            debug_assert!(next < c, "edges go to lower components");
+            reach[next] |= roots_here;
+            touched[next / 64] |= 1 << (next % 64);
+        }
+    }
 }
 
-/// Builds the graph's nodes as they are first reached.
-#[derive(Default)]
+/// Builds the graph's nodes as they are first reached, and its edges (CSR) node by node.
 struct Builder {
     nodes: Vec<Node>,
-    adjacency: Vec<Vec<u32>>,
+    /// The edges of node `n` are `targets[offsets[n]..offsets[n + 1]]`.
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
     sources: Vec<SourceInfo>,
-    source_index: FxHashMap<String, u32>,
-    binary_index: FxHashMap<PkgId, u32>,
+    source_index: FxHashMap<NameId, u32>,
+    /// Per package of the pool: its node, or [`UNSEEN`].
+    binary_node: Vec<u32>,
 }
 
 impl Builder {
+    fn new(packages: usize) -> Builder {
+        Builder {
+            nodes: Vec::new(),
+            offsets: vec![0],
+            targets: Vec::new(),
+            sources: Vec::new(),
+            source_index: FxHashMap::default(),
+            binary_node: vec![UNSEEN; packages],
+        }
+    }
+
     /// The node of the source `name`, created if new.
-    fn source(&mut self, name: &str, exists: bool) -> u32 {
-        if let Some(&s) = self.source_index.get(name) {
+    fn source(&mut self, name: NameId, exists: bool) -> u32 {
+        if let Some(&s) = self.source_index.get(&name) {
             return self.sources[s as usize].node;
         }
         let s = self.sources.len() as u32;
         let node = self.nodes.len() as u32;
         self.sources.push(SourceInfo {
-            name: name.to_owned(),
+            name,
             node,
             direct: 0,
             unresolvable: 0,
             exists,
         });
-        self.source_index.insert(name.to_owned(), s);
+        self.source_index.insert(name, s);
         self.nodes.push(Node::Source(s));
-        self.adjacency.push(Vec::new());
         node
     }
 
-    /// The node of the binary `b`, created if new.
-    fn binary(&mut self, b: PkgId) -> u32 {
-        if let Some(&n) = self.binary_index.get(&b) {
-            return n;
+    /// An edge from the node being expanded to the binary `b`'s node, created if new.
+    fn edge_to_binary(&mut self, b: PkgId) {
+        let mut node = self.binary_node[b.index()];
+        if node == UNSEEN {
+            node = self.nodes.len() as u32;
+            self.binary_node[b.index()] = node;
+            self.nodes.push(Node::Binary(b));
         }
-        let node = self.nodes.len() as u32;
-        self.binary_index.insert(b, node);
-        self.nodes.push(Node::Binary(b));
-        self.adjacency.push(Vec::new());
-        node
+        self.targets.push(node);
+    }
+
+    /// Ends the edges of the node being expanded.
+    fn end_node(&mut self) {
+        self.offsets.push(self.targets.len() as u32);
     }
 
     fn finish(self) -> Graph {
-        let mut offsets = Vec::with_capacity(self.nodes.len() + 1);
-        let mut targets = Vec::new();
-        offsets.push(0u32);
-        for list in &self.adjacency {
-            targets.extend_from_slice(list);
-            offsets.push(targets.len() as u32);
-        }
-        drop(self.adjacency);
-        let (component, components) = strong_components(&offsets, &targets);
+        let (component, components) = strong_components(&self.offsets, &self.targets);
         let mut component_sources = vec![0u32; components];
-        for (node, n) in self.nodes.iter().enumerate() {
-            if let Node::Source(_) = n {
-                component_sources[component[node] as usize] += 1;
-            }
+        for info in &self.sources {
+            component_sources[component[info.node as usize] as usize] += 1;
         }
-        let (offsets, targets) = condense(&offsets, &targets, &component, components);
+        let (offsets, targets) = condense(&self.offsets, &self.targets, &component, components);
         Graph {
             sources: self.sources,
             source_index: self.source_index,
@@ -382,7 +417,9 @@ impl Builder {
 const UNSEEN: u32 = u32::MAX;
 
 /// The strongly connected components of the graph `offsets`/`targets` (CSR): each node's
-/// component, and their number. Tarjan's algorithm, iterative (closures are deep).
+/// component, and their number. Tarjan's algorithm, iterative (closures are deep). A
+/// component is numbered after every component it reaches, so every edge between two
+/// components goes to the lower number.
 fn strong_components(offsets: &[u32], targets: &[u32]) -> (Vec<u32>, usize) {
     let n = offsets.len() - 1;
     let mut t = Tarjan {
@@ -540,6 +577,12 @@ mod tests {
         assert_eq!(succ(c[3]), Vec::<u32>::new());
         assert_eq!(succ(c[5]), vec![c[0]]);
         assert_eq!(succ(c[6]), Vec::<u32>::new(), "a self-loop is dropped");
+        for x in 0..n as u32 {
+            assert!(
+                succ(x).iter().all(|&y| y < x),
+                "edges go to lower components"
+            );
+        }
     }
 
     #[test]

@@ -299,11 +299,19 @@ impl<'p> Resolver<'p> {
         if let Some(found) = self.sources.get(name) {
             return *found;
         }
-        let pool = self.pool;
-        let found = pool.packages_named(name).iter().copied().find(|p| {
-            pool.package(*p).is_source() && self.roles.of(pool, *p) == Role::ReferenceSource
-        });
+        let found = self
+            .pool
+            .lookup(name)
+            .and_then(|id| self.source_package_id(id));
         self.sources.insert(name.to_owned(), found);
         found
+    }
+
+    /// [`Resolver::source_package`] by the name's pool id, not memoised.
+    pub fn source_package_id(&self, name: NameId) -> Option<PkgId> {
+        let pool = self.pool;
+        pool.packages_named_id(name).iter().copied().find(|p| {
+            pool.package(*p).is_source() && self.roles.of(pool, *p) == Role::ReferenceSource
+        })
     }
 }

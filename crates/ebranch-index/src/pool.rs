@@ -192,7 +192,13 @@ impl Pool {
 
     /// All packages (any arch, sources included) named `name`.
     pub fn packages_named(&self, name: &str) -> &[PkgId] {
-        self.lookup(name).map_or(&[], |id| self.by_name.get(id))
+        self.lookup(name)
+            .map_or(&[], |id| self.packages_named_id(id))
+    }
+
+    /// All packages (any arch, sources included) whose name has the pool id `name`.
+    pub fn packages_named_id(&self, name: NameId) -> &[PkgId] {
+        self.by_name.get(name)
     }
 
     /// The binary packages built from the source package `source` (any repository).
