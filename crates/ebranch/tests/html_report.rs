@@ -6,8 +6,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use common::*;
 use serde_json::Value;
@@ -260,44 +258,7 @@ fn browser_counts(page: &Path) -> (usize, usize, bool) {
         ),
     )
     .unwrap();
-    let profile = dir.join("chromium-profile");
-    let mut child = match Command::new("chromium")
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--allow-file-access-from-files",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("file://{}", harness.display()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(e) => panic!("Debian's chromium is needed for this test (apt install chromium): {e}"),
-    };
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("chromium did not finish within 120 s");
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    let out = child.wait_with_output().unwrap();
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let result = dom
-        .split("data-result=\"")
-        .nth(1)
-        .and_then(|r| r.split('"').next())
-        .unwrap_or_else(|| panic!("no result in the DOM chromium dumped: {dom:.2000}"));
+    let result = chromium_result(&harness);
     let parts: Vec<&str> = result.split(' ').collect();
     (
         parts[0].parse().unwrap(),

@@ -4,6 +4,8 @@
 //! Rust crates) among updates the query must leave out, answered in pages of 100, with an
 //! empty month, updates of several builds, and a 503 before a page is served.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Output};
 
@@ -491,6 +493,63 @@ fn html_has_an_svg_chart_whose_bars_match_the_counts() {
     for (month, (total, height)) in heights {
         let want = max_height * total as f64 / max_total as f64;
         assert!((height - want).abs() < 0.1, "{month}: {height} for {total}");
+    }
+}
+
+/// What a real browser draws of the HTML chart (Debian's `chromium`, headless): the page is
+/// loaded in a frame of a harness page, whose script reads back, for each month's group,
+/// its `data-month`, `data-total` and the height of the box its bars fill on screen.
+#[test]
+fn chromium_draws_each_month_bar_in_proportion_to_its_count() {
+    let (server, updates) = start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("stats.html");
+    talk(
+        &server.base,
+        &["--format", "html", "-o", page.to_str().unwrap()],
+    );
+    let harness = dir.path().join("harness.html");
+    std::fs::write(
+        &harness,
+        "<!DOCTYPE html><html><body>\
+         <iframe id=\"f\" src=\"stats.html\" width=\"1600\" height=\"1200\"></iframe>\
+         <script>addEventListener('load', function () {\
+         var d = document.getElementById('f').contentDocument, rows = [];\
+         d.querySelectorAll('svg.ebranch-stats g.month').forEach(function (g) {\
+         rows.push(g.getAttribute('data-month') + ':' + g.getAttribute('data-total') + ':'\
+         + g.getBoundingClientRect().height); });\
+         document.body.setAttribute('data-result', rows.join(' '));\
+         });</script></body></html>",
+    )
+    .unwrap();
+    let result = common::chromium_result(&harness);
+    let drawn: BTreeMap<String, (u64, f64)> = result
+        .split(' ')
+        .map(|row| {
+            let mut parts = row.split(':');
+            let month = parts.next().unwrap().to_owned();
+            let total = parts.next().unwrap().parse().unwrap();
+            (month, (total, parts.next().unwrap().parse().unwrap()))
+        })
+        .collect();
+    let expected = expected_months(&updates);
+    assert_eq!(drawn.len(), 24, "one bar per month: {result}");
+    for (month, (total, _)) in &drawn {
+        assert_eq!(*total, expected.get(month).copied().unwrap_or(0), "{month}");
+    }
+    // The tallest month sets the scale; every other bar is drawn in proportion, and a
+    // month without updates draws nothing.
+    let (max_total, max_height) = drawn.values().copied().max_by_key(|(t, _)| *t).unwrap();
+    assert!(
+        max_height > 100.0,
+        "the tallest bar is drawn: {max_height} px"
+    );
+    for (month, (total, height)) in drawn {
+        let want = max_height * total as f64 / max_total as f64;
+        assert!(
+            (height - want).abs() < 1.0,
+            "{month}: {height} px drawn for {total}, want {want}"
+        );
     }
 }
 

@@ -2,7 +2,8 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// `../shared/data` relative to the repository root.
 pub fn shared_data() -> PathBuf {
@@ -270,4 +271,49 @@ pub fn mkrepo(dir: &Path, packages: &[&str]) {
         .output()
         .expect("mkrepo.py runs");
     assert!(out.status.success(), "mkrepo.py: {}", stderr(&out));
+}
+
+/// Loads a harness page in headless Chromium (Debian's `chromium`) and returns the
+/// `data-result` attribute its script set (the harness measures the page under test in a
+/// frame and writes what it found there). The browser's profile goes next to `harness`, in
+/// the test's temporary directory.
+pub fn chromium_result(harness: &Path) -> String {
+    let profile = harness.parent().unwrap().join("chromium-profile");
+    let mut child = match Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--allow-file-access-from-files",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("file://{}", harness.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => panic!("Debian's chromium is needed for this test (apt install chromium): {e}"),
+    };
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish within 120 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let out = child.wait_with_output().unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    dom.split("data-result=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_else(|| panic!("no result in the DOM chromium dumped: {dom:.2000}"))
+        .to_owned()
 }
