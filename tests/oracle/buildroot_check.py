@@ -28,7 +28,8 @@ gets a status:
   unresolvable  the failure is one ebranch reported: every problem names a dependency it
                 listed as unresolvable, or does once those BuildRequires are left out;
   translation   ("debian" only) it fails with rpm's version comparison but installs with
-                dpkg's: the Debian data was converted to rpm-md, and `>> 2.36` became
+                dpkg's (a failure with both that the second pass explains by dependencies
+                ebranch reported is `unresolvable`): the Debian data was converted to rpm-md, and `>> 2.36` became
                 `> 2.36`, which rpm does not let `2.36-9` satisfy;
   fail          anything else.
 
@@ -218,7 +219,9 @@ class Checker:
                     used[(r["root"], m)] = installed
                 else:
                     br["problems"] = texts
-                if not ok and status is None:
+                if not ok:
+                    # also on the second (dpkg) pass: what still fails there may be
+                    # a dependency ebranch reported
                     br["status"] = self.explained(m, deps, set(r["unresolvable"]))
         return used
 

@@ -211,7 +211,11 @@ impl Conditions for InBuildroot<'_> {
 
 /// Whether `cond` is true of the installed set `members` (libsolv's reading of each
 /// operator), with a member that provides it when there is one.
-fn fulfilled(pool: &Pool, members: &FxHashSet<PkgId>, cond: &Requirement) -> (bool, Option<PkgId>) {
+pub(crate) fn fulfilled(
+    pool: &Pool,
+    members: &FxHashSet<PkgId>,
+    cond: &Requirement,
+) -> (bool, Option<PkgId>) {
     let ok = |r: &Requirement| fulfilled(pool, members, r);
     match cond {
         Requirement::Simple(_) | Requirement::With(_) | Requirement::Without(..) => {

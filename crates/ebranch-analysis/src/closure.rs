@@ -10,6 +10,7 @@ use ebranch_report::key::{ConditionReading, OperandPick};
 
 use crate::buildroot::{Decision, buildroot, rich_of};
 use crate::classify::{Impact, LayerRequires, classify, needs_by_source};
+use crate::coinstall::Coinstall;
 use crate::resolve::{Pick, Resolution, Resolver};
 use crate::rich::{Need, NoBuildroot, evaluate, has_condition};
 
@@ -22,6 +23,13 @@ pub struct ClosureOptions {
     /// Source packages to leave out: not expanded, and their binaries' Requires not
     /// followed.
     pub skip: BTreeSet<String>,
+    /// With `install_deps`: also pull in what each buildroot needs because a reference
+    /// binary it pulls in replaces a target package of the same name that other target
+    /// packages it keeps need (a buildroot holds one version of each name; see
+    /// `crate::coinstall`). Off by default: on a large universe it costs a walk of every
+    /// buildroot, and it can grow a closure many times over (a new `python3` or compiler
+    /// takes every target package built against the old one with it).
+    pub coinstall: bool,
 }
 
 impl Default for ClosureOptions {
@@ -29,6 +37,7 @@ impl Default for ClosureOptions {
         ClosureOptions {
             install_deps: true,
             skip: BTreeSet::new(),
+            coinstall: false,
         }
     }
 }
@@ -119,6 +128,8 @@ pub struct Closure {
 /// installs them (`crate::rich`): every operand of `and`, one of `or`; `if`/`unless`
 /// dependencies are answered last, from the buildroots that meet them
 /// (`crate::buildroot`), and the closure grows until their answers pull in nothing new.
+/// With `coinstall`, so it does until no buildroot has to replace a target package it
+/// keeps (`crate::coinstall`).
 pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureOptions) -> Closure {
     let mut state = State {
         out: Closure::default(),
@@ -133,6 +144,9 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
         buildroots: BTreeMap::new(),
         pulls: FxHashMap::default(),
         applied: FxHashSet::default(),
+        coinstall: (options.install_deps && options.coinstall).then(Coinstall::default),
+        stand_ins: FxHashSet::default(),
+        walked: FxHashMap::default(),
     };
     for root in roots {
         if state.enter(root) {
@@ -146,7 +160,10 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
     }
     loop {
         state.run(resolver);
-        if !state.settle_conditions(resolver) {
+        if state.settle_conditions(resolver) {
+            continue;
+        }
+        if !state.settle_stand_ins(resolver) {
             break;
         }
     }
@@ -165,20 +182,20 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
 }
 
 /// Whose dependency it is: a source package's BuildRequires or a binary's Requires.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Owner {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Owner {
     Source(PkgId),
     Binary(PkgId),
 }
 
 impl Owner {
-    fn pkg(self) -> PkgId {
+    pub(crate) fn pkg(self) -> PkgId {
         match self {
             Owner::Source(p) | Owner::Binary(p) => p,
         }
     }
 
-    fn install(self) -> bool {
+    pub(crate) fn install(self) -> bool {
         matches!(self, Owner::Binary(_))
     }
 }
@@ -204,6 +221,14 @@ struct State<'o, 'p> {
     pulls: FxHashMap<PkgId, Vec<PkgId>>,
     /// Answers of conditional dependencies already applied: (owner, dependency, operand).
     applied: FxHashSet<(PkgId, NameId, String)>,
+    /// With install dependencies: the walk for target packages that give way to the
+    /// reference binaries pulled in (`crate::coinstall`).
+    coinstall: Option<Coinstall>,
+    /// Stand-ins already applied: (owner, binary).
+    stand_ins: FxHashSet<(PkgId, PkgId)>,
+    /// Per source whose buildroot was walked for stand-ins: how many reference binaries
+    /// it pulled in then.
+    walked: FxHashMap<PkgId, usize>,
 }
 
 impl<'p> State<'_, 'p> {
@@ -549,6 +574,63 @@ impl<'p> State<'_, 'p> {
             }
         }
         false
+    }
+
+    /// Pulls in the reference binaries each buildroot takes in place of target packages
+    /// that give way to the reference binaries it pulls in (`crate::coinstall`). A
+    /// buildroot is walked again only when it pulls in more than at its last walk. True
+    /// when something was pulled in.
+    fn settle_stand_ins(&mut self, resolver: &mut Resolver<'p>) -> bool {
+        let Some(mut coinstall) = self.coinstall.take() else {
+            return false;
+        };
+        let pool = resolver.pool();
+        let (mut found, mut unmet) = (Vec::new(), Vec::new());
+        for (name, (src, bins)) in &self.buildroots {
+            if self.skip.contains(name) {
+                continue;
+            }
+            let pulled: FxHashSet<PkgId> = self
+                .reachable(bins)
+                .into_iter()
+                .filter(|b| !self.skip.contains(pool.package(*b).source_name()))
+                .collect();
+            if self.walked.get(src) == Some(&pulled.len()) {
+                continue;
+            }
+            self.walked.insert(*src, pulled.len());
+            let mut starts = vec![Owner::Source(*src)];
+            starts.extend(pulled.iter().map(|b| Owner::Binary(*b)));
+            let walked = coinstall.stand_ins(resolver, &starts, &pulled);
+            found.extend(walked.stand_ins);
+            unmet.extend(walked.unmet);
+        }
+        self.coinstall = Some(coinstall);
+        for (owner, text) in unmet {
+            self.unresolvable(resolver, owner, text);
+        }
+        let mut grew = false;
+        for s in found {
+            if self.stand_ins.insert((s.owner.pkg(), s.binary)) {
+                self.edge(resolver, s.owner, &s.text, &s.text, s.binary, &[]);
+                grew = true;
+            }
+        }
+        grew
+    }
+
+    /// The reference binaries reached by following `pulls` from `start`.
+    fn reachable(&self, start: &[PkgId]) -> Vec<PkgId> {
+        let mut seen: FxHashSet<PkgId> = start.iter().copied().collect();
+        let mut stack: Vec<PkgId> = start.to_vec();
+        while let Some(b) = stack.pop() {
+            for next in self.pulls.get(&b).into_iter().flatten() {
+                if seen.insert(*next) {
+                    stack.push(*next);
+                }
+            }
+        }
+        seen.into_iter().collect()
     }
 
     fn entry(&mut self, name: &str) -> &mut NeededSource {

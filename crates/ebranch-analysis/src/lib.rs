@@ -13,6 +13,7 @@
 mod buildroot;
 mod classify;
 mod closure;
+mod coinstall;
 mod gap;
 mod modularity;
 mod regenerated;

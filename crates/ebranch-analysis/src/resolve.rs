@@ -192,18 +192,63 @@ impl<'p> Resolver<'p> {
     /// first unless install dependencies are taken literally (see
     /// [`Resolver::resolve_requires`]).
     pub(crate) fn pick_requires(&mut self, dep: &DepRef<'_>, install: bool) -> Pick {
+        self.pick_requires_by(dep, install, &mut |r, name, flags, evr| {
+            r.pick(name, flags, evr).clone()
+        })
+    }
+
+    /// [`Resolver::pick_requires`] as if the packages `out` marks were not there, taking a
+    /// provider `held` marks (what is installed already) first. Not memoised: for the
+    /// few dependencies a buildroot has to take elsewhere.
+    pub(crate) fn pick_requires_without(
+        &mut self,
+        dep: &DepRef<'_>,
+        install: bool,
+        out: &dyn Fn(&PkgId) -> bool,
+        held: &dyn Fn(&PkgId) -> bool,
+    ) -> Pick {
+        self.pick_requires_by(dep, install, &mut |r, name, flags, evr| {
+            let providers = r.pool.whatprovides_id(name, flags, evr);
+            r.pick_without(providers, r.pool.str(name), out, held)
+        })
+    }
+
+    /// [`Resolver::pick_among`] over `providers` without those `out` marks, or the first
+    /// one `held` marks.
+    pub(crate) fn pick_without(
+        &self,
+        mut providers: Vec<PkgId>,
+        dep_name: &str,
+        out: &dyn Fn(&PkgId) -> bool,
+        held: &dyn Fn(&PkgId) -> bool,
+    ) -> Pick {
+        providers.retain(|p| !out(p));
+        if let Some(p) = providers.iter().find(|p| held(p)) {
+            providers = vec![*p];
+        }
+        self.pick_among(&providers, dep_name)
+    }
+
+    /// The regenerated form of `dep` first (see [`Resolver::pick_requires`]), each lookup
+    /// answered by `pick`.
+    fn pick_requires_by(
+        &mut self,
+        dep: &DepRef<'_>,
+        install: bool,
+        pick: &mut dyn FnMut(&mut Self, NameId, Flags, NameId) -> Pick,
+    ) -> Pick {
         if install && !self.literal_install {
             match regenerated(dep.name()) {
                 Some(Regenerated::AnyVersionOf(other)) => {
                     if let Some(id) = self.pool.lookup(other)
-                        && let Pick::Target(p) = self.pick(id, Flags::NONE, NameId::EMPTY)
+                        && let Pick::Target(p) = pick(self, id, Flags::NONE, NameId::EMPTY)
                     {
-                        return Pick::Target(*p);
+                        return Pick::Target(p);
                     }
                 }
                 Some(Regenerated::Renamed(other)) => {
                     if let Some(id) = self.pool.lookup(&other) {
-                        let answer = self.pick(id, dep.flags(), dep.evr_id()).clone();
+                        let answer = pick(self, id, dep.flags(), dep.evr_id());
                         if answer != Pick::Nothing {
                             return answer;
                         }
@@ -212,7 +257,7 @@ impl<'p> Resolver<'p> {
                 None => {}
             }
         }
-        self.pick(dep.name_id(), dep.flags(), dep.evr_id()).clone()
+        pick(self, dep.name_id(), dep.flags(), dep.evr_id())
     }
 
     /// Where a buildroot would take a parsed plain dependency, or a `with`/`without`

@@ -284,6 +284,7 @@ fn install_time_requires_are_followed_unless_turned_off_and_skip_cuts() {
         &ClosureOptions {
             install_deps: true,
             skip: ["b".to_owned()].into(),
+            ..ClosureOptions::default()
         },
     );
     // b is still named as needed, but neither expanded (its BuildRequires) nor followed.
@@ -493,4 +494,53 @@ fn rich_install_deps_a_rebuild_regenerates_are_looked_up_as_regenerated() {
         &ClosureOptions::default(),
     );
     assert!(literal.sources.contains_key("h11"), "{:?}", literal.rows);
+}
+
+/// A buildroot holds one package of each name: once `tool` pulls in the reference's
+/// `py` 3.14, the target's `py` 3.11 gives way, and the target's `plot`, which needs
+/// `py = 3.11`, cannot stay beside it, so the reference's `plot` (rebuilt) joins the closure;
+/// `w = 1` beside `w >= 2` cannot be met at all.
+#[test]
+fn coinstall_rebuilds_target_packages_that_need_a_replaced_one() {
+    let (pool, roles, _dir) = universe(
+        &[
+            src("app-1", &["tool", "plot"]),
+            src("app2-1", &["w >= 2", "w = 1"]),
+            src("tool-1", &[]),
+            src("plot-2", &[]),
+            src("py-3.14", &[]),
+            src("w-2", &[]),
+        ],
+        &[
+            bin("tool-1", "tool", &[], &["py >= 3.14"]),
+            bin("plot-2", "plot", &[], &["py >= 3.14"]),
+            bin("py-3.14", "py", &[], &[]),
+            bin("w-2", "w", &[], &[]),
+        ],
+        &[
+            bin("py-3.11", "py", &[], &[]),
+            bin("plot-1", "plot", &[], &["py = 3.11"]),
+            bin("w-1", "w", &[], &[]),
+        ],
+        &[],
+    );
+    let plain = rows(&pool, &roles, &["app"], &ClosureOptions::default());
+    assert_eq!(plain, vec!["py <- tool: py >= 3.14", "tool <- app: tool"]);
+    let coinstall = ClosureOptions {
+        coinstall: true,
+        ..ClosureOptions::default()
+    };
+    assert_eq!(
+        rows(&pool, &roles, &["app"], &coinstall),
+        vec![
+            "plot <- app: plot (instead of plot-1-1.noarch, which needs py = 3.11)",
+            "py <- plot: py >= 3.14",
+            "py <- tool: py >= 3.14",
+            "tool <- app: tool",
+        ]
+    );
+    assert_eq!(
+        rows(&pool, &roles, &["app2"], &coinstall),
+        vec!["app2 <- UNRESOLVABLE: w = 1", "w <- app2: w >= 2"]
+    );
 }

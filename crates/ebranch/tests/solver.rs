@@ -20,13 +20,16 @@ fn rhel_optional_on_server() -> Universe {
     }
 }
 
-/// Debian sid (reference) against bookworm (target), converted to rpm-md.
+/// Debian sid (reference) against bookworm (target), converted to rpm-md. With
+/// `--coinstall`: sid's `python3`, `ghc` and Rust crates replace bookworm's in the
+/// buildroots that pull them in, so the bookworm packages built against the old ones
+/// (`python3-matplotlib` needs `python3 << 3.12`) must be rebuilt too.
 fn debian_sid_on_bookworm() -> Universe {
     Universe {
         target: vec![data("debian-rpmmd/bookworm-bin")],
         ref_bin: vec![data("debian-rpmmd/sid-bin")],
         ref_src: vec![data("debian-rpmmd/sid-src")],
-        flags: Vec::new(),
+        flags: vec!["--coinstall".to_owned()],
     }
 }
 
@@ -57,7 +60,8 @@ fn figures(checked: &[Checked]) -> (BTreeMap<String, usize>, usize, usize) {
 }
 
 /// Checks `roots` of `u`: every buildroot is `ok`, `unresolvable` (a dependency the report
-/// lists as unresolvable), or one of `exceptions` (root, member, status).
+/// lists as unresolvable), `translation` on Debian data (see [`TRANSLATION`]), or one of
+/// `exceptions` (root, member, status).
 fn check(
     what: &str,
     u: &Universe,
@@ -80,6 +84,7 @@ fn check(
                 .find(|(r, m, _)| *r == c.root && m == member);
             match (status.as_str(), known) {
                 ("ok" | "unresolvable", None) => {}
+                ("translation", None) if debian => {}
                 (s, Some((_, _, want))) if s == *want => seen.push((c.root.clone(), member)),
                 _ => unexpected.push(format!(
                     "{}: buildroot of {member} is {status}: {problems:?}",
@@ -98,6 +103,12 @@ fn check(
             String::new()
         }
     );
+    if debian {
+        eprintln!(
+            "{what}: {} buildroots are known exceptions: {TRANSLATION}",
+            statuses.get("translation").unwrap_or(&0)
+        );
+    }
     assert!(unexpected.is_empty(), "{what}: {unexpected:#?}");
     assert_eq!(
         seen.len(),
@@ -106,6 +117,16 @@ fn check(
     );
 }
 
+/// Why a Debian buildroot may fail under rpm's version comparison and still count: the
+/// checker marks a buildroot `translation` only when it fails with rpm's comparison and
+/// installs, unchanged, once the pool compares versions as dpkg does. The conversion to
+/// rpm-md keeps Debian's operators and versions, and rpm reads some of them otherwise:
+/// `>> 2.36` became `> 2.36`, which rpm does not let `2.36-9` satisfy (bookworm's own
+/// `libc-dev-bin` requires `libc6 >> 2.36`), and `~~`/`++` bounds, `+b1` revisions and
+/// unversioned Provides compare differently. Such a failure comes from the translation
+/// alone, which the issue lets us list as a known exception.
+const TRANSLATION: &str = "fails only under rpm's reading of converted Debian versions";
+
 #[test]
 fn every_buildroot_of_forty_rhel_optional_roots_installs() {
     let u = rhel_optional_on_server();
@@ -113,19 +134,10 @@ fn every_buildroot_of_forty_rhel_optional_roots_installs() {
     check("RHEL 7.3 Server-optional on Server", &u, &roots, false, &[]);
 }
 
-/// Ignored: 174 of the 1,669 buildroots of these roots do not install (under dpkg's
-/// version comparison, which the converted data needs: bookworm's own `libc-dev-bin`
-/// requires `libc6 >> 2.36`, which rpm does not let `2.36-9` satisfy). Nearly all (168) are
-/// one real limitation of the closure, not of the translation: a buildroot needs two
-/// versions of one package name, the target's (which satisfies one BuildRequires, so the
-/// closure stops there) and the reference's (pulled in for another), e.g. bookworm's
-/// `librust-getrandom-dev` 0.2 beside sid's 0.4, or bookworm's `python3-matplotlib`
-/// (`python3 << 3.12`) beside sid's `python3` 3.14. The target package then has to be
-/// rebuilt or updated too, which the closure does not yet see. The other 6 are Debian's
-/// unversioned Provides, which satisfy no versioned dependency under dpkg's rules.
-/// Run it with `cargo test -p ebranch --test solver -- --ignored`.
+/// With `--coinstall` (see [`debian_sid_on_bookworm`]); without it, 174 buildroots of
+/// these roots failed under both comparisons, 168 of them because a buildroot needed two
+/// versions of one package name.
 #[test]
-#[ignore = "the closure does not yet see buildroots that need two versions of one package (see the comment)"]
 fn every_buildroot_of_thirty_debian_roots_installs() {
     let u = debian_sid_on_bookworm();
     let roots = draw(&source_names(&u.ref_src[0]), 30, 20261126);

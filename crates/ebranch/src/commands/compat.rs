@@ -249,6 +249,7 @@ fn direct_missing(
     let options = ClosureOptions {
         install_deps: false,
         skip: others,
+        coinstall: false,
     };
     let result = closure(&mut resolver, names, &options);
     let mut computed = closure_report(&result);

@@ -46,6 +46,12 @@ pub struct GapArgs {
 
 /// Runs the command.
 pub fn run(args: GapArgs, global: &GlobalArgs) -> Result<Outcome> {
+    if args.deps.coinstall {
+        anyhow::bail!(
+            "gap does not take --coinstall (it would walk every buildroot of the reference); \
+             use it with missing or plan"
+        );
+    }
     let u = load_universe(&args.universe, global)?;
     let mut resolver =
         Resolver::new(&u.pool, &u.roles).literal_install_deps(args.deps.literal_install_deps);

@@ -52,6 +52,12 @@ pub struct DepsArgs {
     /// version, `pythonX.Ydist(x)` as `python3dist(x)`, sonames without symbol versions.
     #[arg(long)]
     pub literal_install_deps: bool,
+    /// Also pull in what a buildroot needs because a package it pulls in from the
+    /// reference replaces a target package of the same name (a buildroot holds one version
+    /// of each) that other target packages it keeps need: their rebuilds, or another
+    /// provider. Slower; the closure can grow many times over.
+    #[arg(long, conflicts_with = "no_install_deps")]
+    pub coinstall: bool,
 }
 
 /// `ebranch missing`
@@ -91,6 +97,7 @@ pub fn compute(
     let options = ClosureOptions {
         install_deps: !no_install_deps,
         skip: skip.iter().cloned().collect(),
+        coinstall: deps.coinstall,
     };
     Ok(closure(&mut resolver, packages, &options))
 }
