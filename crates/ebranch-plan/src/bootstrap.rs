@@ -125,7 +125,7 @@ fn member_weight(
 /// The classes of an edge's dependency strings (of the needed package's name when the
 /// edge has none).
 fn edge_classes(canon: &Canon, e: &CanonEdge) -> Vec<DepClass> {
-    let deps = e.all_deps();
+    let deps = e.dep_strs();
     if deps.is_empty() {
         vec![classify(&canon.names[e.to])]
     } else {

@@ -3,8 +3,6 @@
 //! Everything downstream works on this form, so the plan does not depend on the order of
 //! packages or edges in the input.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use crate::graph::{BuildGraph, EdgeKind};
 
 /// A graph with nodes numbered in name order and edges sorted by `(from, to)`.
@@ -36,8 +34,20 @@ pub(crate) struct CanonEdge {
 impl CanonEdge {
     /// All dependency strings of the edge, sorted and unique.
     pub fn all_deps(&self) -> Vec<String> {
-        let set: BTreeSet<&String> = self.build_deps.iter().chain(&self.install_deps).collect();
-        set.into_iter().cloned().collect()
+        self.dep_strs().into_iter().map(str::to_owned).collect()
+    }
+
+    /// [`CanonEdge::all_deps`], borrowed.
+    pub fn dep_strs(&self) -> Vec<&str> {
+        let mut all: Vec<&str> = self
+            .build_deps
+            .iter()
+            .chain(&self.install_deps)
+            .map(String::as_str)
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
     }
 
     /// The edge's kind: `Build` if any build edge was merged in.
@@ -50,71 +60,72 @@ impl CanonEdge {
     }
 }
 
-#[derive(Default)]
-struct Pending {
-    build: BTreeSet<String>,
-    install: BTreeSet<String>,
-    has_build: bool,
-    has_install: bool,
-}
-
 impl Canon {
     /// The canonical form of `graph`; out-of-range indexes are ignored.
     pub fn new(graph: &BuildGraph) -> Self {
-        let names: Vec<String> = graph
+        let mut names: Vec<&str> = graph.packages.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        // Input package index -> canonical node, computed once.
+        let node: Vec<usize> = graph
             .packages
             .iter()
-            .cloned()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
+            .map(|n| names.binary_search(&n.as_str()).unwrap_or(usize::MAX))
             .collect();
-        let node_of = |i: usize| -> Option<usize> {
-            let name = graph.packages.get(i)?;
-            names.binary_search(name).ok()
-        };
-        let mut pending: BTreeMap<(usize, usize), Pending> = BTreeMap::new();
-        for e in &graph.edges {
-            let (Some(from), Some(to)) = (node_of(e.from), node_of(e.to)) else {
-                continue;
-            };
-            let p = pending.entry((from, to)).or_default();
-            match e.kind {
-                EdgeKind::Build => {
-                    p.has_build = true;
-                    p.build.extend(e.deps.iter().cloned());
-                }
-                EdgeKind::Install => {
-                    p.has_install = true;
-                    p.install.extend(e.deps.iter().cloned());
-                }
-            }
-        }
-        let edges = pending
-            .into_iter()
-            .map(|((from, to), p)| CanonEdge {
-                from,
-                to,
-                build_deps: p.build.into_iter().collect(),
-                install_deps: p.install.into_iter().collect(),
-                has_build: p.has_build,
-                has_install: p.has_install,
-            })
+        let node_of = |i: usize| node.get(i).copied().filter(|&n| n != usize::MAX);
+        let mut order: Vec<(usize, usize, usize)> = graph
+            .edges
+            .iter()
+            .enumerate()
+            .filter_map(|(k, e)| Some((node_of(e.from)?, node_of(e.to)?, k)))
             .collect();
-        let mut unresolved: Vec<BTreeSet<String>> = vec![BTreeSet::new(); names.len()];
+        order.sort_unstable();
+        let edges = order
+            .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+            .map(|run| merged_edge(graph, run))
+            .collect();
+        let mut unresolved: Vec<Vec<&str>> = vec![Vec::new(); names.len()];
         for u in &graph.unresolved {
-            if let Some(node) = node_of(u.package) {
-                unresolved[node].extend(u.deps.iter().cloned());
+            if let Some(n) = node_of(u.package) {
+                unresolved[n].extend(u.deps.iter().map(String::as_str));
             }
         }
         Canon {
-            names,
+            names: names.iter().map(|n| (*n).to_owned()).collect(),
             edges,
-            unresolved: unresolved
-                .into_iter()
-                .map(|s| s.into_iter().collect())
-                .collect(),
+            unresolved: unresolved.into_iter().map(sorted_unique).collect(),
         }
     }
+}
+
+/// One edge from the input edges `run` (all between the same two nodes).
+fn merged_edge(graph: &BuildGraph, run: &[(usize, usize, usize)]) -> CanonEdge {
+    let (mut build, mut install) = (Vec::new(), Vec::new());
+    let (mut has_build, mut has_install) = (false, false);
+    for &(_, _, k) in run {
+        let e = &graph.edges[k];
+        let (deps, has) = match e.kind {
+            EdgeKind::Build => (&mut build, &mut has_build),
+            EdgeKind::Install => (&mut install, &mut has_install),
+        };
+        *has = true;
+        deps.extend(e.deps.iter().map(String::as_str));
+    }
+    CanonEdge {
+        from: run[0].0,
+        to: run[0].1,
+        build_deps: sorted_unique(build),
+        install_deps: sorted_unique(install),
+        has_build,
+        has_install,
+    }
+}
+
+/// The strings sorted, each once.
+fn sorted_unique(mut v: Vec<&str>) -> Vec<String> {
+    v.sort_unstable();
+    v.dedup();
+    v.into_iter().map(str::to_owned).collect()
 }
 
 #[cfg(test)]

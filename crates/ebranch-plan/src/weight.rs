@@ -82,18 +82,28 @@ const TEST_PREFIXES: &[&str] = &["pytest", "test"];
 
 /// Classifies one dependency string by its alphanumeric tokens, case-insensitively.
 pub(crate) fn classify(dep: &str) -> DepClass {
-    let lower = dep.to_ascii_lowercase();
-    let tokens = lower.split(|c: char| !c.is_ascii_alphanumeric());
+    let tokens = dep.split(|c: char| !c.is_ascii_alphanumeric());
     let mut class = DepClass::Other;
     for t in tokens.filter(|t| !t.is_empty()) {
-        if DOC_TOKENS.contains(&t) || DOC_PREFIXES.iter().any(|p| t.starts_with(p)) {
+        if is_one_of(t, DOC_TOKENS, DOC_PREFIXES) {
             return DepClass::Doc;
         }
-        if TEST_TOKENS.contains(&t) || TEST_PREFIXES.iter().any(|p| t.starts_with(p)) {
+        if is_one_of(t, TEST_TOKENS, TEST_PREFIXES) {
             class = DepClass::Test;
         }
     }
     class
+}
+
+/// Whether `token` is one of `tokens` or starts with one of `prefixes` (all lowercase),
+/// ignoring ASCII case.
+fn is_one_of(token: &str, tokens: &[&str], prefixes: &[&str]) -> bool {
+    let starts = |p: &str| {
+        token
+            .get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    };
+    tokens.iter().any(|w| token.eq_ignore_ascii_case(w)) || prefixes.iter().any(|p| starts(p))
 }
 
 /// What kind of dependency an edge is.
@@ -108,7 +118,7 @@ pub(crate) struct Weighed {
 /// Describes an edge `from → to` of the canonical graph; `to_name` is used when the edge
 /// has no dependency strings.
 pub(crate) fn weigh(edge: &CanonEdge, to_name: &str) -> Weighed {
-    let deps = edge.all_deps();
+    let deps = edge.dep_strs();
     let classes: Vec<DepClass> = if deps.is_empty() {
         vec![classify(to_name)]
     } else {
