@@ -3,11 +3,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use ebranch_index::{DepRef, NameId, PkgId, Pool};
+use ebranch_index::{DepId, DepRef, NameId, PkgId, Pool};
 use ebranch_repodata::DepKind;
 use ebranch_report::Class;
 use ebranch_rpm::{EvrRef, Flags, Requirement, parse_requirement, ranges_overlap};
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::closure::Closure;
 use crate::regenerated::{Regenerated, regenerated};
@@ -173,13 +173,15 @@ fn current_version(pool: &Pool, roles: &Roles, source: &str) -> Option<String> {
         .map(|evr| EvrRef::parse(evr).version.to_owned())
 }
 
-/// The Requires of the visible target-layer packages, indexed by dependency name (a rich
-/// one under the name of each of its plain operands: a package provides it only if it
-/// provides one of them), built on first use so that closures without updates pay nothing.
+/// The Requires of the visible target-layer packages: each distinct one once, indexed by
+/// dependency name (a rich one under the name of each of its plain operands: a package
+/// provides it only if it provides one of them), with the packages carrying it; built on
+/// first use so that closures without updates pay nothing.
 #[derive(Default)]
 pub struct LayerRequires {
     built: bool,
-    by_name: rustc_hash::FxHashMap<NameId, Vec<(PkgId, u32)>>,
+    by_name: FxHashMap<NameId, Vec<DepId>>,
+    carriers: FxHashMap<DepId, Vec<PkgId>>,
 }
 
 impl LayerRequires {
@@ -194,14 +196,21 @@ impl LayerRequires {
                 if roles.of(pool, t) != Role::TargetLayer || !pool.is_installable(t) {
                     continue;
                 }
-                for (i, dep) in pool.package(t).requires().enumerate() {
-                    let entry = (t, i as u32);
+                for dep in pool.package(t).requires() {
+                    let carriers = self.carriers.entry(dep.id()).or_default();
+                    let first = carriers.is_empty();
+                    if carriers.last() != Some(&t) {
+                        carriers.push(t);
+                    }
+                    if !first {
+                        continue;
+                    }
                     let name = dep.name_id();
                     let Some(req) = (!dep.flags().is_versioned())
                         .then(|| pool.rich_requirement(name))
                         .flatten()
                     else {
-                        self.by_name.entry(name).or_default().push(entry);
+                        self.by_name.entry(name).or_default().push(dep.id());
                         continue;
                     };
                     names.clear();
@@ -210,7 +219,7 @@ impl LayerRequires {
                     names.sort_unstable();
                     names.dedup();
                     for &name in &names {
-                        self.by_name.entry(name).or_default().push(entry);
+                        self.by_name.entry(name).or_default().push(dep.id());
                     }
                 }
             }
@@ -265,30 +274,31 @@ fn update_breaks(
         let p = pool.package(p);
         names.insert(p.name_id());
         names.extend(p.deps(DepKind::Provides).map(|d| d.name_id()));
-        names.extend(p.files().filter_map(|f| pool.lookup(f)));
+        names.extend(p.file_ids());
     }
     layer.build(pool, roles);
     let source_id = pool.lookup(source);
-    let mut candidates: Vec<(PkgId, u32)> = Vec::new();
-    for name in &names {
-        if let Some(list) = layer.by_name.get(name) {
-            candidates.extend_from_slice(list);
-        }
-    }
+    let other_source = |t: &PkgId| Some(pool.source_name_id(*t)) != source_id;
     // A rich dependency is listed under each operand name the build provides.
-    candidates.sort_unstable();
-    candidates.dedup();
-    for (t, i) in candidates {
-        if Some(pool.source_name_id(t)) == source_id {
+    let mut deps: Vec<DepId> = names
+        .iter()
+        .filter_map(|name| layer.by_name.get(name))
+        .flatten()
+        .copied()
+        .collect();
+    deps.sort_unstable();
+    deps.dedup();
+    for d in deps {
+        let carriers = &layer.carriers[&d];
+        let dep = pool.dependency(d);
+        if !carriers.iter().any(other_source) || !lost(pool, roles, &current, &reference, &dep) {
             continue;
         }
-        let Some(dep) = pool.package(t).requires().nth(i as usize) else {
-            continue;
-        };
-        if lost(pool, roles, &current, &reference, &dep) {
-            out.entry(pool.package(t).nevra())
+        let text = dep.to_string();
+        for t in carriers.iter().filter(|t| other_source(t)) {
+            out.entry(pool.package(*t).nevra())
                 .or_default()
-                .insert(dep.to_string());
+                .insert(text.clone());
         }
     }
     out

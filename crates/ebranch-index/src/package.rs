@@ -20,6 +20,11 @@ impl Pool {
     pub fn package(&self, id: PkgId) -> PackageRef<'_> {
         PackageRef { pool: self, id }
     }
+
+    /// A view of one distinct dependency (an id taken from one of this pool's packages).
+    pub fn dependency(&self, id: DepId) -> DepRef<'_> {
+        DepRef { pool: self, id }
+    }
 }
 
 impl<'p> PackageRef<'p> {
@@ -105,9 +110,12 @@ impl<'p> PackageRef<'p> {
     /// The file paths the package ships (from primary, or filelists when loaded).
     pub fn files(&self) -> impl Iterator<Item = &'p str> + 'p {
         let pool = self.pool;
-        pool.file_ids(self.id)
-            .iter()
-            .map(move |p| pool.str(NameId(*p)))
+        self.file_ids().map(move |p| pool.str(p))
+    }
+
+    /// The file paths the package ships, as pool ids.
+    pub fn file_ids(&self) -> impl Iterator<Item = NameId> + 'p {
+        self.pool.file_ids(self.id).iter().map(|p| NameId(*p))
     }
 }
 
