@@ -77,9 +77,48 @@ fn write_req(f: &mut fmt::Formatter<'_>, req: &Requirement, parent: Option<RichO
         }
     }
     if !flat {
+        // rpm reads a token up to a space, or up to a ')' that closes no '(' of its own:
+        // a last token with an open '(' would swallow this ')' (`(a or b(c )`).
+        if ends_open(req) {
+            f.write_char(' ')?;
+        }
         f.write_char(')')?;
     }
     Ok(())
+}
+
+/// Whether `req`'s rendering ends in a token with a '(' it does not close.
+fn ends_open(req: &Requirement) -> bool {
+    let last = match req {
+        Requirement::Simple(d) => {
+            let token = match &d.evr {
+                Some(evr) if d.flags.is_versioned() => evr.as_str(),
+                _ => d.name.as_str(),
+            };
+            let mut open = 0usize;
+            for c in token.chars() {
+                match c {
+                    '(' => open += 1,
+                    ')' => open = open.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            return open > 0;
+        }
+        Requirement::And(v) | Requirement::Or(v) | Requirement::With(v) => v.last(),
+        Requirement::Without(_, b) => Some(&**b),
+        Requirement::If {
+            cond, otherwise, ..
+        }
+        | Requirement::Unless {
+            cond, otherwise, ..
+        } => otherwise.as_deref().or(Some(&**cond)),
+    };
+    // A nested group prints its own parentheses, except a chain flattened into its parent.
+    let flat = |r: &Requirement| {
+        r.op() == req.op() && matches!(r.op(), Some(RichOp::And | RichOp::Or | RichOp::With))
+    };
+    last.is_some_and(|r| (matches!(r, Requirement::Simple(_)) || flat(r)) && ends_open(r))
 }
 
 #[cfg(test)]
@@ -89,6 +128,27 @@ mod tests {
 
     fn s(name: &str) -> Requirement {
         Requirement::Simple(Dep::new(name))
+    }
+
+    #[test]
+    fn a_last_token_with_an_open_parenthesis_keeps_its_space_before_the_close() {
+        // Found by the fuzz smoke run: `byacc(bison` is one token to rpm (it ends at the
+        // space), and without the space the group's ')' became part of it.
+        for text in [
+            "(a or byacc(bison )",
+            "(a or b >= 1.0( )",
+            "(x and (a or b( ))",
+        ] {
+            let req = crate::parse::parse_requirement(text).unwrap();
+            let shown = req.to_string();
+            assert_eq!(
+                crate::parse::parse_requirement(&shown).unwrap(),
+                req,
+                "{shown}"
+            );
+        }
+        let plain = crate::parse::parse_requirement("(a or perl(Foo))").unwrap();
+        assert_eq!(plain.to_string(), "(a or perl(Foo))");
     }
 
     #[test]
