@@ -1,6 +1,8 @@
 //! Reading MirrorManager metalinks (Metalink 3.0): mirrors ordered by
 //! preference and the hashes repomd.xml must match.
 
+use std::cmp::Reverse;
+
 use ebranch_repodata::checksum::Digest;
 
 use crate::mirrors::unique_in_order;
@@ -55,7 +57,7 @@ impl Metalink {
             .map(hashes_of)
             .filter(|h| !h.is_empty())
             .collect();
-        let mut ranked: Vec<(i64, usize, String)> = Vec::new();
+        let mut ranked: Vec<(Reverse<i64>, usize, String)> = Vec::new();
         for (index, resource) in file
             .child("resources")
             .into_iter()
@@ -73,7 +75,7 @@ impl Metalink {
                 .attr("preference")
                 .and_then(|p| p.trim().parse().ok())
                 .unwrap_or(0);
-            ranked.push((-preference, index, base));
+            ranked.push((Reverse(preference), index, base));
         }
         ranked.sort();
         let mirrors = unique_in_order(ranked.into_iter().map(|(_, _, base)| base));
@@ -183,6 +185,15 @@ mod tests {
         // The first url of the highest preference (99) is m99's.
         assert_eq!(ml.mirrors[0], "https://m99.example/os/");
         assert!(ml.mirrors.contains(&"https://a/os/".to_string()));
+    }
+
+    #[test]
+    fn extreme_preferences_rank_without_overflow() {
+        let text = doc(&sha256_hex(b"new"), &sha256_hex(b"old"))
+            .replace("preference=\"90\"", "preference=\"-9223372036854775808\"")
+            .replace("preference=\"99\"", "preference=\"9223372036854775807\"");
+        let ml = Metalink::parse(&text).unwrap();
+        assert_eq!(ml.mirrors, ["https://a/os/", "https://b/os/"]);
     }
 
     #[test]

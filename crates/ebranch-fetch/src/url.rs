@@ -19,9 +19,15 @@ pub(crate) fn join(base: &str, relative: &str) -> String {
     format!("{}{}", with_slash(base), relative.trim_start_matches('/'))
 }
 
-/// Base URL of a metalink resource that points at `…/repodata/repomd.xml`.
+/// Base URL of a metalink resource that points at `…/repodata/repomd.xml`: the
+/// `repodata` folder's parent, which must itself be a URL the HTTP policy allows (a
+/// `repodata` host, as in `https://repodata/repomd.xml`, is not a folder).
 pub(crate) fn strip_repomd_suffix(url: &str) -> Option<String> {
-    url.strip_suffix(REPOMD_SUFFIX).map(with_slash)
+    let base = url.strip_suffix(REPOMD_SUFFIX)?;
+    base.ends_with('/')
+        .then_some(base)
+        .filter(|base| ebranch_http::policy::is_allowed(base))
+        .map(with_slash)
 }
 
 /// A file-system-friendly rendering of an id or URL (for cache folder names).
@@ -59,6 +65,17 @@ mod tests {
         );
         assert_eq!(strip_repomd_suffix("https://m/os/"), None);
         assert!(is_http("HTTPS://x") && is_http("http://x") && !is_http("rsync://x"));
+    }
+
+    #[test]
+    fn a_metalink_url_names_a_repodata_folder_under_an_allowed_base() {
+        assert_eq!(strip_repomd_suffix("https://repodata/repomd.xml"), None);
+        assert_eq!(strip_repomd_suffix("https:///repodata/repomd.xml"), None);
+        assert_eq!(strip_repomd_suffix("https://m/xrepodata/repomd.xml"), None);
+        assert_eq!(
+            strip_repomd_suffix("https://m/repodata/repomd.xml").as_deref(),
+            Some("https://m/")
+        );
     }
 
     #[test]
