@@ -216,6 +216,17 @@ mod tests {
     }
 
     #[test]
+    fn a_long_number_keeps_its_value_across_rewrites() {
+        // 28 digits: more than an f64 holds, so the first read rounds it; the rewrite
+        // must then read back as the same value, not one a unit in the last place away.
+        let p = Path::new("r.json");
+        let text = r#"{"c": {"note": 1111111111111110111111111111}}"#;
+        let first = Report::from_json(text, p).unwrap();
+        let again = Report::from_json(&first.to_json(), p).unwrap();
+        assert_eq!(again, first);
+    }
+
+    #[test]
     fn errors_name_the_file_the_entry_and_the_key() {
         let p = Path::new("r.json");
         let err = |text: &str| Report::from_json(text, p).unwrap_err().to_string();
