@@ -9,9 +9,10 @@
 #                                      for SECONDS, then print their stats
 #   fuzz/fuzz.sh replay TARGET [PATH]  run the seeds, regressions and findings once
 #   fuzz/fuzz.sh stats [TARGET]        executions, corpus, coverage, crashes, hangs
-#   fuzz/fuzz.sh smoke [SECONDS]       CI: build, seed, replay, fuzz every target for a
-#                                      share of SECONDS (default 45) in fuzz/work/smoke;
-#                                      fails on a finding
+#   fuzz/fuzz.sh smoke [EXECS]         CI: build, seed, replay, then fuzz every target for
+#                                      EXECS executions (default 8000) from a fixed RNG
+#                                      seed in fuzz/work/smoke; fails on a finding and
+#                                      prints it (base64) with the harness's message
 #
 # Environment: DATA (default ../shared/data next to the checkout), AFL_FLAGS (extra
 # afl-fuzz options, e.g. "-c 0" for cmplog), FUZZ_NICE (default 19), FUZZ_BIN (the harness
@@ -69,14 +70,20 @@ seed() {
     done
 }
 
+# How long afl-fuzz runs: by default a wall time (`run`, `campaign`); smoke sets a
+# number of executions from a fixed seed instead, so that CI explores what a local
+# smoke run explores.
+budget=()
+
 run() {
-    local t=$1 seconds=$2 dict=()
+    local t=$1 seconds=$2 dict=() limit=(-V "$2")
+    [ ${#budget[@]} -eq 0 ] || limit=("${budget[@]}")
     [ -f "$here/dict/$t.dict" ] && dict=(-x "$here/dict/$t.dict")
     mkdir -p "$out" "$work/tmp/$t"
     # -m none: the harness bounds memory itself (fuzz/src/bounds.rs: 1 GiB of heap,
     # 1.5 GiB of address space). -t: a hang is an input taking over 10 s.
     EBRANCH_FUZZ_TMP="$work/tmp/$t" nice -n "$nice" afl-fuzz -i "$work/in/$t" -o "$out/$t" \
-        -m none -t $timeout_ms -V "$seconds" "${dict[@]}" ${AFL_FLAGS:-} \
+        -m none -t $timeout_ms "${limit[@]}" "${dict[@]}" ${AFL_FLAGS:-} \
         -- "$bin" run "$t" >"$out/$t.log" 2>&1 || {
         echo "fuzz.sh: afl-fuzz failed on $t:" >&2
         tail -20 "$out/$t.log" >&2
@@ -135,26 +142,34 @@ replay() {
     EBRANCH_FUZZ_TMP=${TMPDIR:-/tmp} "$bin" replay "$t" "${paths[@]}"
 }
 
+# A finding, reproducibly: the harness's own message, then the input in base64.
+show() {
+    local t=$1 f=$2
+    echo "fuzz.sh: $t: afl-fuzz found $f:" >&2
+    EBRANCH_FUZZ_TMP=${TMPDIR:-/tmp} "$bin" replay "$t" "$f" 2>&1 | tail -5 >&2 || true
+    echo "fuzz.sh: the input ($(wc -c <"$f") bytes, base64; decode with base64 -d):" >&2
+    head -c 65536 "$f" | base64 >&2
+}
+
 smoke() {
-    local total=${1:-45}
+    local execs=${1:-8000}
     profile=smoke
     bin=$(bin_of)
     build
     seed
     local list=($(targets))
-    local each=$(( total / ${#list[@]} ))
-    [ "$each" -ge 1 ] || each=1
+    budget=(-s 1 -E "$execs")
     out=$work/smoke
     rm -rf "$out"
     local failed=0
     for t in "${list[@]}"; do
         replay "$t" "$work/in/$t" >/dev/null || { echo "fuzz.sh: a seed or regression of $t fails" >&2; failed=1; }
-        run "$t" "$each" || failed=1
-        if [ -n "$(findings "$t")" ]; then
-            echo "fuzz.sh: $t: afl-fuzz found:" >&2
-            findings "$t" >&2
+        run "$t" 0 || failed=1
+        local f
+        for f in $(findings "$t"); do
+            show "$t" "$f"
             failed=1
-        fi
+        done
     done
     stats
     return $failed
@@ -167,6 +182,6 @@ case "${1:-}" in
     replay) [ $# -ge 2 ] || { echo "usage: fuzz.sh replay TARGET [PATH...]" >&2; exit 2; }; shift; replay "$@" ;;
     campaign) [ $# -ge 2 ] || { echo "usage: fuzz.sh campaign SECONDS [TARGET...]" >&2; exit 2; }; shift; campaign "$@" ;;
     stats) stats "${2:-}" ;;
-    smoke) smoke "${2:-45}" ;;
-    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+    smoke) smoke "${2:-8000}" ;;
+    *) sed -n '2,18p' "$0" >&2; exit 2 ;;
 esac
