@@ -51,6 +51,15 @@ fn two_baseurls(server: &TestServer) -> RepoSource {
     RepoSource::Baseurl(vec![server.url("/m1/"), server.url("/m2/")])
 }
 
+/// `mirror` sends RHEL Server's repomd.xml (4.5 KB) one byte every `every`.
+fn drip_repomd(server: &TestServer, mirror: &str, every: Duration) {
+    let repomd = read(rhel_server().join("repodata/repomd.xml"));
+    server.route(
+        &format!("{mirror}/repodata/repomd.xml"),
+        Reply::Drip(repomd.into(), every),
+    );
+}
+
 #[test]
 fn a_mirror_sending_far_more_than_promised_is_cut_off_at_the_promised_size() {
     let primary = href(&rhel_server(), "primary");
@@ -114,13 +123,9 @@ fn a_single_mirror_sending_endlessly_costs_each_attempt_the_promised_size_at_mos
 fn a_dripping_mirror_trips_the_minimum_rate_and_the_next_mirror_serves() {
     let server = TestServer::start();
     let source = two_baseurls(&server);
-    let repomd = read(rhel_server().join("repodata/repomd.xml"));
     // 20 bytes a second, far under the 4 KiB/s minimum (checked over 1 s here, 10 s by
     // default).
-    server.route(
-        "/m1/repodata/repomd.xml",
-        Reply::Drip(repomd.into(), Duration::from_millis(50)),
-    );
+    drip_repomd(&server, "/m1", Duration::from_millis(50));
     let cache = tempfile::tempdir().unwrap();
     let options = FetchOptions {
         retries: 2,
@@ -147,11 +152,7 @@ fn a_dripping_mirror_trips_the_minimum_rate_and_the_next_mirror_serves() {
 fn a_mirror_dripping_everything_is_given_up_after_one_try_with_a_one_line_error() {
     let server = TestServer::start();
     serve_repo(&server, "/m1", &rhel_server());
-    let repomd = read(rhel_server().join("repodata/repomd.xml"));
-    server.route(
-        "/m1/repodata/repomd.xml",
-        Reply::Drip(repomd.into(), Duration::from_millis(50)),
-    );
+    drip_repomd(&server, "/m1", Duration::from_millis(50));
     let cache = tempfile::tempdir().unwrap();
     let options = FetchOptions {
         retries: 3,
@@ -203,12 +204,8 @@ fn budget_of_one_second() -> FetchOptions {
 fn a_mirror_sending_just_fast_enough_costs_its_budget_not_the_request_deadline() {
     let server = TestServer::start();
     let source = two_baseurls(&server);
-    let repomd = read(rhel_server().join("repodata/repomd.xml"));
     // 20 bytes a second: never under the (disabled) minimum rate; 4 KB take minutes.
-    server.route(
-        "/m1/repodata/repomd.xml",
-        Reply::Drip(repomd.into(), Duration::from_millis(50)),
-    );
+    drip_repomd(&server, "/m1", Duration::from_millis(50));
     let cache = tempfile::tempdir().unwrap();
     let deadlines = Deadlines::default();
     Fetcher::new(cache.path(), budget_of_one_second())
@@ -257,11 +254,7 @@ fn when_every_mirror_runs_out_while_answering_the_first_gets_one_patient_try() {
     // fail for it.
     let server = TestServer::start();
     serve_repo(&server, "/m1", &rhel_server());
-    let repomd = read(rhel_server().join("repodata/repomd.xml"));
-    server.route(
-        "/m1/repodata/repomd.xml",
-        Reply::Drip(repomd.into(), Duration::from_millis(1)),
-    );
+    drip_repomd(&server, "/m1", Duration::from_millis(1));
     let cache = tempfile::tempdir().unwrap();
     let deadlines = Deadlines::default();
     let fetched = Fetcher::new(cache.path(), budget_of_one_second())
