@@ -5,7 +5,7 @@ use ebranch_fs::TempFile;
 
 use crate::error::FetchError;
 use crate::meta_file::MetaFile;
-use crate::session::{Expected, Session};
+use crate::session::{Cap, Expected, Session};
 use crate::url::join;
 
 /// Downloads one file to a temp file next to its destination, failing over
@@ -28,8 +28,14 @@ pub(crate) fn download(
         checksum: &file.checksum,
         size: file.size,
     };
-    session.with_failover(&file.href, bases, |base| {
-        session.get_to_file(&join(base, &file.href), &file.href, tmp.path(), &expected)
+    session.with_failover(&file.href, bases, |base, cap| {
+        session.get_to_file(
+            &join(base, &file.href),
+            &file.href,
+            tmp.path(),
+            &expected,
+            cap,
+        )
     })?;
     Ok(tmp)
 }
@@ -45,7 +51,8 @@ pub(crate) fn download_once(
         checksum: &file.checksum,
         size: file.size,
     };
-    session.get_to_file(&join(mirror, &file.href), &file.href, tmp.path(), &expected)?;
+    let url = join(mirror, &file.href);
+    session.get_to_file(&url, &file.href, tmp.path(), &expected, Cap::NONE)?;
     Ok(tmp)
 }
 

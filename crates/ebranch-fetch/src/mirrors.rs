@@ -29,8 +29,8 @@ pub(crate) fn resolve_mirrors(
     match source {
         RepoSource::Metalink(link) => {
             let (metalink, _) =
-                session.with_failover("metalink", std::slice::from_ref(link), |u| {
-                    let data = session.get_small(u, "metalink")?;
+                session.with_failover("metalink", std::slice::from_ref(link), |u, cap| {
+                    let data = session.get_small(u, "metalink", cap)?;
                     Metalink::parse(&String::from_utf8_lossy(&data)).map_err(|reason| {
                         FetchError::Invalid {
                             url: u.to_string(),
@@ -49,8 +49,8 @@ pub(crate) fn resolve_mirrors(
         }
         RepoSource::Mirrorlist(list) => {
             let (bases, _) =
-                session.with_failover("mirrorlist", std::slice::from_ref(list), |u| {
-                    let data = session.get_small(u, "mirrorlist")?;
+                session.with_failover("mirrorlist", std::slice::from_ref(list), |u, cap| {
+                    let data = session.get_small(u, "mirrorlist", cap)?;
                     Ok(mirrorlist::parse(&String::from_utf8_lossy(&data), arch))
                 })?;
             if bases.is_empty() {

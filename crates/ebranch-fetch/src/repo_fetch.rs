@@ -103,23 +103,24 @@ pub(crate) fn fetch_cached(
         return build(repo, &cache, &c.repomd, stats_of(&session, 0), mirror);
     }
 
-    let ((bytes, repomd), first) = session.with_failover("repomd.xml", &mirrors.bases, |base| {
-        let url = join(base, REPOMD_SUFFIX);
-        let bytes = session.get_small(&url, "repomd.xml")?;
-        if let Some(metalink) = &mirrors.metalink
-            && metalink.check(&bytes) == RepomdMatch::Unknown
-        {
-            let best = metalink.best_hash();
-            return Err(FetchError::Checksum {
-                url,
-                expected: best.to_string(),
-                actual: best.of_same_kind(&bytes).to_string(),
-            });
-        }
-        let repomd = parse_repomd(bytes.clone(), &url)?;
-        needed_files(&cache.dir, &repomd, want.filelists, &url)?;
-        Ok((bytes, repomd))
-    })?;
+    let ((bytes, repomd), first) =
+        session.with_failover("repomd.xml", &mirrors.bases, |base, cap| {
+            let url = join(base, REPOMD_SUFFIX);
+            let bytes = session.get_small(&url, "repomd.xml", cap)?;
+            if let Some(metalink) = &mirrors.metalink
+                && metalink.check(&bytes) == RepomdMatch::Unknown
+            {
+                let best = metalink.best_hash();
+                return Err(FetchError::Checksum {
+                    url,
+                    expected: best.to_string(),
+                    actual: best.of_same_kind(&bytes).to_string(),
+                });
+            }
+            let repomd = parse_repomd(bytes.clone(), &url)?;
+            needed_files(&cache.dir, &repomd, want.filelists, &url)?;
+            Ok((bytes, repomd))
+        })?;
     let order = starting_with(&mirrors.bases, first);
     let origin = join(&order[0], REPOMD_SUFFIX);
     let unchanged = cached.as_ref().is_some_and(|c| c.bytes == bytes);

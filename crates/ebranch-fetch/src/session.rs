@@ -38,8 +38,28 @@ pub(crate) struct Session<'a> {
     bytes: Cell<u64>,
     /// Per mirror: the time its failed requests took, and why it was given up on.
     mirrors: RefCell<HashMap<String, MirrorUse>>,
-    /// The deadline of the request under way, when its mirror's budget is the tighter.
-    cap: Cell<Option<Duration>>,
+}
+
+/// What one attempt at a mirror may take: what is left of the mirror's budget
+/// ([`FetchOptions::mirror_budget`]) when that is shorter than a request's deadline;
+/// [`Cap::NONE`] leaves the deadline as it is.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cap(Option<Duration>);
+
+impl Cap {
+    /// No cap: the request's own deadline.
+    pub(crate) const NONE: Cap = Cap(None);
+
+    /// `limits` with the deadline capped.
+    fn apply(self, limits: Limits) -> Limits {
+        match self.0 {
+            Some(cap) if cap < limits.deadline => Limits {
+                deadline: cap,
+                ..limits
+            },
+            _ => limits,
+        }
+    }
 }
 
 /// What one mirror has cost this fetch.
@@ -68,7 +88,6 @@ impl<'a> Session<'a> {
             requests: Cell::new(0),
             bytes: Cell::new(0),
             mirrors: RefCell::new(HashMap::new()),
-            cap: Cell::new(None),
         }
     }
 
@@ -79,9 +98,10 @@ impl<'a> Session<'a> {
 
     /// One GET of a small document (metalink, mirrorlist, repomd.xml) into memory,
     /// under the document limits.
-    pub fn get_small(&self, url: &str, file: &str) -> Result<Vec<u8>, FetchError> {
+    pub fn get_small(&self, url: &str, file: &str, cap: Cap) -> Result<Vec<u8>, FetchError> {
         let mut data = Vec::new();
-        self.stream(url, file, None, self.options.limits, &mut |chunk| {
+        let limits = cap.apply(self.options.limits);
+        self.stream(url, file, None, limits, &mut |chunk| {
             data.extend_from_slice(chunk);
             Ok(())
         })?;
@@ -96,10 +116,11 @@ impl<'a> Session<'a> {
         file: &str,
         tmp: &Path,
         expected: &Expected<'_>,
+        cap: Cap,
     ) -> Result<u64, FetchError> {
         let mut out = File::create(tmp).map_err(|e| FetchError::io(tmp, e))?;
         let mut hasher = Hasher::new(expected.checksum.kind);
-        let limits = self.options.limits.for_file(expected.size);
+        let limits = cap.apply(self.options.limits.for_file(expected.size));
         let received = self.stream(url, file, expected.size, limits, &mut |chunk| {
             hasher.update(chunk);
             out.write_all(chunk).map_err(|e| FetchError::io(tmp, e))
@@ -136,7 +157,7 @@ impl<'a> Session<'a> {
         &self,
         file: &str,
         bases: &[String],
-        mut attempt: impl FnMut(&str) -> Result<T, FetchError>,
+        mut attempt: impl FnMut(&str, Cap) -> Result<T, FetchError>,
     ) -> Result<(T, usize), FetchError> {
         let bases = &bases[..bases.len().min(self.options.max_mirrors.max(1))];
         let mut attempts = 0;
@@ -156,7 +177,7 @@ impl<'a> Session<'a> {
                 }
                 attempts += 1;
                 let budget = self.options.mirror_budget.saturating_sub(used.lost);
-                match self.attempt_within(base, Some(budget), &mut attempt) {
+                match self.attempt_within(base, Cap(Some(budget)), &mut attempt) {
                     Ok(value) => return Ok((value, index)),
                     Err(error @ FetchError::Io { .. }) => return Err(error),
                     Err(error) => last = Some(error),
@@ -168,7 +189,7 @@ impl<'a> Session<'a> {
         {
             // The line is slow, not the mirrors.
             attempts += 1;
-            match self.attempt_within(first, None, &mut attempt) {
+            match self.attempt_within(first, Cap::NONE, &mut attempt) {
                 Ok(value) => return Ok((value, 0)),
                 Err(error) => last = Some(error),
             }
@@ -187,19 +208,17 @@ impl<'a> Session<'a> {
         self.mirrors.borrow().get(base).copied().unwrap_or_default()
     }
 
-    /// One attempt at `base`, its deadline capped at `budget` (none: the full deadline);
+    /// One attempt at `base`, its deadline capped by `cap`;
     /// a failure's time is charged to the mirror, and a slow or silent mirror, or one
     /// out of budget, is given up on.
     fn attempt_within<T>(
         &self,
         base: &str,
-        budget: Option<Duration>,
-        attempt: &mut impl FnMut(&str) -> Result<T, FetchError>,
+        cap: Cap,
+        attempt: &mut impl FnMut(&str, Cap) -> Result<T, FetchError>,
     ) -> Result<T, FetchError> {
         let started = Instant::now();
-        self.cap.set(budget);
-        let result = attempt(base);
-        self.cap.set(None);
+        let result = attempt(base, cap);
         if let Err(error) = &result {
             let mut mirrors = self.mirrors.borrow_mut();
             let used = mirrors.entry(base.to_string()).or_default();
@@ -229,13 +248,6 @@ impl<'a> Session<'a> {
             file,
             url,
             size,
-        };
-        let limits = match self.cap.get() {
-            Some(cap) if cap < limits.deadline => Limits {
-                deadline: cap,
-                ..limits
-            },
-            _ => limits,
         };
         self.reporter.start(&transfer);
         self.requests.set(self.requests.get() + 1);
