@@ -67,11 +67,7 @@ pub fn run(args: GapArgs, global: &GlobalArgs) -> Result<Outcome> {
                 "source\tdirect\tunresolvable\ttransitive\tbuildable-now\tneeded-by\n",
             );
             for e in &report.entries {
-                let _ = writeln!(
-                    out,
-                    "{}\t{}\t{}\t{}\t{}\t{}",
-                    e.source, e.direct, e.unresolvable, e.transitive, e.buildable_now, e.needed_by
-                );
+                tsv_row(&mut out, e);
             }
             out
         }
@@ -86,6 +82,38 @@ pub fn run(args: GapArgs, global: &GlobalArgs) -> Result<Outcome> {
     Ok(Outcome::found_if(
         !(report.entries.iter().all(|e| e.buildable_now)),
     ))
+}
+
+/// One TSV row: `source direct unresolvable transitive buildable-now needed-by` (written
+/// by hand: `gap` prints a row per source of a whole distribution).
+fn tsv_row(out: &mut String, e: &GapEntry) {
+    out.push_str(&e.source);
+    for n in [e.direct, e.unresolvable, e.transitive] {
+        out.push('\t');
+        push_count(out, n);
+    }
+    out.push_str(if e.buildable_now {
+        "\ttrue\t"
+    } else {
+        "\tfalse\t"
+    });
+    push_count(out, e.needed_by);
+    out.push('\n');
+}
+
+/// Appends `n` in decimal.
+fn push_count(out: &mut String, mut n: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[start..].iter().map(|&d| char::from(d)));
 }
 
 fn summary(entries: &[GapEntry], top: usize) -> String {
