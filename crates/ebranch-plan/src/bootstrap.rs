@@ -32,32 +32,69 @@ pub(crate) struct GroupBootstrap {
     pub break_edges: Vec<BreakHint>,
 }
 
-/// The bootstrap set of the group `members` (sorted nodes of `canon`), whose edges inside
-/// the group are `internal` (indexes into `canon.edges`).
+/// One cycle group on local indexes (positions in its sorted `members`): what each member
+/// needs inside the group, and how likely a bootstrap of it looks.
+pub(crate) struct GroupGraph<'c> {
+    /// Successors inside the group, sorted.
+    pub succ: Vec<Vec<usize>>,
+    /// The edges behind `succ`.
+    pub needs: Vec<Vec<&'c CanonEdge>>,
+    /// Weight and why, per member (see [`member_weight`]).
+    pub weighed: Vec<(u64, String)>,
+}
+
+impl<'c> GroupGraph<'c> {
+    /// The group `members` (sorted nodes of `canon`), whose edges inside the group are
+    /// `internal` (indexes into `canon.edges`).
+    pub fn new(
+        canon: &'c Canon,
+        members: &[usize],
+        internal: &[usize],
+        options: &PlanOptions,
+    ) -> Self {
+        let local = |v: usize| members.binary_search(&v).expect("a member");
+        let m = members.len();
+        let mut succ = vec![Vec::new(); m];
+        let mut needs: Vec<Vec<&CanonEdge>> = vec![Vec::new(); m];
+        for &i in internal {
+            let e = &canon.edges[i];
+            succ[local(e.from)].push(local(e.to));
+            needs[local(e.from)].push(e);
+        }
+        for list in &mut succ {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let weighed = (0..m)
+            .map(|l| member_weight(canon, members[l], &needs[l], options))
+            .collect();
+        GroupGraph {
+            succ,
+            needs,
+            weighed,
+        }
+    }
+
+    /// The members' weights.
+    pub fn weights(&self) -> Vec<u64> {
+        self.weighed.iter().map(|w| w.0).collect()
+    }
+}
+
+/// The bootstrap set of the group `members` (sorted nodes of `canon`), seen as `group`.
 pub(crate) fn bootstrap_group(
     canon: &Canon,
     members: &[usize],
-    internal: &[usize],
+    group: &GroupGraph,
     options: &PlanOptions,
 ) -> GroupBootstrap {
-    let local = |v: usize| members.binary_search(&v).expect("a member");
+    let GroupGraph {
+        succ,
+        needs,
+        weighed,
+    } = group;
     let m = members.len();
-    let mut succ = vec![Vec::new(); m];
-    let mut needs: Vec<Vec<&CanonEdge>> = vec![Vec::new(); m];
-    for &i in internal {
-        let e = &canon.edges[i];
-        succ[local(e.from)].push(local(e.to));
-        needs[local(e.from)].push(e);
-    }
-    for list in &mut succ {
-        list.sort_unstable();
-        list.dedup();
-    }
-    let weighed: Vec<(u64, String)> = (0..m)
-        .map(|l| member_weight(canon, members[l], &needs[l], options))
-        .collect();
-    let weights: Vec<u64> = weighed.iter().map(|w| w.0).collect();
-    let found = feedback_vertex_set(&succ, &weights, options.max_exact_members);
+    let found = feedback_vertex_set(succ, &group.weights(), options.max_exact_members);
 
     let mut in_set = vec![false; m];
     let mut bootstrap = Vec::with_capacity(found.set.len());

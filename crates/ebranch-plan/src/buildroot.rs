@@ -111,9 +111,7 @@ fn reached_by_binary(
     start: &[String],
 ) -> BTreeMap<usize, BTreeSet<String>> {
     let mut reached: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-    let mut stack: Vec<&str> = start.iter().map(String::as_str).collect();
-    let mut seen: BTreeSet<&str> = stack.iter().copied().collect();
-    while let Some(b) = stack.pop() {
+    for b in binary_closure(binaries, start.iter().map(String::as_str)) {
         for (next, deps) in binaries.requires.get(b).into_iter().flatten() {
             if let Some(owner) = binaries.owner.get(next) {
                 reached
@@ -121,12 +119,27 @@ fn reached_by_binary(
                     .or_default()
                     .extend(deps.iter().cloned());
             }
+        }
+    }
+    reached
+}
+
+/// The binaries `start` and everything their Requires pull in, transitively: what a
+/// buildroot holding `start` installs.
+pub(crate) fn binary_closure<'a>(
+    binaries: &'a BinaryGraph,
+    start: impl IntoIterator<Item = &'a str>,
+) -> BTreeSet<&'a str> {
+    let mut stack: Vec<&str> = start.into_iter().collect();
+    let mut seen: BTreeSet<&str> = stack.iter().copied().collect();
+    while let Some(b) = stack.pop() {
+        for (next, _) in binaries.requires.get(b).into_iter().flatten() {
             if seen.insert(next) {
                 stack.push(next);
             }
         }
     }
-    reached
+    seen
 }
 
 #[cfg(test)]

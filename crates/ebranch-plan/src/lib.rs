@@ -14,7 +14,7 @@
 //! - `graph`: the input graph; `report`: a report as a graph.
 //! - `model`: the plan and its options; `plan`: the planner, built on `canon` (canonical
 //!   graph), `layering` (components and layers), `cycles` (bounded Johnson), `bootstrap`
-//!   (each group's bootstrap set) on `fvs` (weighted feedback vertex sets), `weight`
+//!   (each group's bootstrap set) and `stack` (its bundled-stack alternative) on `fvs` (weighted feedback vertex sets), `weight`
 //!   (which dependencies look like docs/test tooling) and `hint` (wording).
 //! - `render`: `chain`, `side_tag`, `json`, `find_cycles`; `model`, the one graph model of
 //!   an effort, and `dot` and `html` (laid out by `layout`), drawn from it.
@@ -32,11 +32,12 @@ mod plan;
 mod render;
 mod report;
 mod scc;
+mod stack;
 mod weight;
 
 pub use buildroot::{BinaryGraph, buildroot_edges, buildroot_edges_with};
 pub use graph::{BuildGraph, Edge, EdgeKind, Unresolved};
-pub use model::{Bootstrap, BreakHint, CycleGroup, Layer, Need, Plan, PlanOptions};
+pub use model::{Bootstrap, BreakHint, CycleGroup, Layer, Need, Plan, PlanOptions, Stack};
 pub use plan::plan;
 pub use render::chain::chain_build_string;
 pub use render::dot::graph_dot;

@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::buildroot::BinaryGraph;
+
 /// Tuning of [`plan`](crate::plan()).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanOptions {
@@ -18,6 +20,12 @@ pub struct PlanOptions {
     /// Packages whose metadata shows a bootstrap already, with what shows it (see
     /// [`bootstrap_signs`](crate::bootstrap_signs)).
     pub bootstrap_signs: BTreeMap<String, String>,
+    /// A report's binary-level install facts ([`binary_graph_from_report`]), indexed like
+    /// the graph given to [`plan`](crate::plan()); with them, a big cycle group may get a
+    /// [`Stack`] alternative. Empty: no stacks.
+    ///
+    /// [`binary_graph_from_report`]: crate::binary_graph_from_report
+    pub binaries: BinaryGraph,
 }
 
 impl Default for PlanOptions {
@@ -27,6 +35,7 @@ impl Default for PlanOptions {
             max_exact_members: 20,
             known_bootstrap: BTreeSet::new(),
             bootstrap_signs: BTreeMap::new(),
+            binaries: BinaryGraph::default(),
         }
     }
 }
@@ -84,6 +93,34 @@ pub struct CycleGroup {
     pub bootstrap_order: Vec<Vec<String>>,
     /// Edge-level detail: each need inside the group that a bootstrap build drops.
     pub break_edges: Vec<BreakHint>,
+    /// The alternative recipe for a group that most buildroots enter through one binary:
+    /// bundle that binary's stack; only when it beats the per-package set by far.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack: Option<Stack>,
+}
+
+/// A cycle group's stack: the group's packages behind one binary that most of the group's
+/// buildroots install, built once from one bundle (as Fedora's `javapackages-bootstrap`
+/// bundles the Maven stack) so that the rest of the group needs few bootstrap builds.
+///
+/// The recipe: build the bundle (one source package that bundles the stack and provides
+/// its capabilities), then [`bootstrap`](Self::bootstrap) without their needs inside the
+/// group outside the stack, then the group in layers, then rebuild the bootstrapped
+/// packages and the stack's packages normally (retiring the bundle).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Stack {
+    /// The binary whose install-time closure the bundle provides.
+    pub binary: String,
+    /// How many of the group's buildroots install it.
+    pub installed_by: usize,
+    /// The group's packages with a binary in that closure, sorted: the bundle's content.
+    pub packages: Vec<String>,
+    /// The packages still to bootstrap once the bundle provides the stack, sorted.
+    pub bootstrap: Vec<String>,
+    /// Whether `bootstrap` has the least total weight possible.
+    pub exact: bool,
+    /// No smaller set works once the bundle provides the stack.
+    pub at_least: usize,
 }
 
 /// One package of a bootstrap set.

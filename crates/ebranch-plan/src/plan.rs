@@ -1,11 +1,12 @@
 //! The planner: layers, cycle groups with their cycles and bootstrap sets, blocked packages.
 
-use crate::bootstrap::bootstrap_group;
+use crate::bootstrap::{GroupGraph, bootstrap_group};
 use crate::canon::Canon;
 use crate::cycles::elementary_cycles;
 use crate::graph::BuildGraph;
 use crate::layering::Layering;
 use crate::model::{CycleGroup, Layer, Plan, PlanOptions};
+use crate::stack::{Facts, group_stack};
 
 /// Plans the builds of `graph`: chain-build layers, cycle groups placed as units, a cheap
 /// set of packages to bootstrap in each group, and the blocked packages.
@@ -19,13 +20,20 @@ pub fn plan(graph: &BuildGraph, options: &PlanOptions) -> Plan {
     let canon = Canon::new(graph);
     let layering = Layering::new(&canon);
     let internal = internal_edges(&canon, &layering);
+    let facts = Facts::new(graph, &canon, &options.binaries);
     let mut layers = vec![Layer::default(); layering.depth()];
     let mut cycles = Vec::new();
     for (ci, members) in layering.components.iter().enumerate() {
         let layer = &mut layers[layering.layer[ci]];
         if layering.cyclic[ci] {
             layer.cycles.push(cycles.len());
-            cycles.push(cycle_group(&canon, members, &internal[ci], options));
+            cycles.push(cycle_group(
+                &canon,
+                members,
+                &internal[ci],
+                facts.as_ref(),
+                options,
+            ));
         } else {
             layer
                 .packages
@@ -62,16 +70,20 @@ pub(crate) fn internal_edges(canon: &Canon, layering: &Layering) -> Vec<Vec<usiz
 }
 
 /// The cycle group made of `members` (sorted nodes of one strongly connected component)
-/// whose edges are `internal`.
+/// whose edges are `internal`; with a stack alternative when `facts` show one.
 fn cycle_group(
     canon: &Canon,
     members: &[usize],
     internal: &[usize],
+    facts: Option<&Facts>,
     options: &PlanOptions,
 ) -> CycleGroup {
     let (elementary, truncated) =
         group_cycles(canon, members, internal, options.max_cycles_per_component);
-    let b = bootstrap_group(canon, members, internal, options);
+    let group = GroupGraph::new(canon, members, internal, options);
+    let b = bootstrap_group(canon, members, &group, options);
+    let stack =
+        facts.and_then(|f| group_stack(canon, members, &group, b.bootstrap.len(), f, options));
     CycleGroup {
         members: members.iter().map(|&v| canon.names[v].clone()).collect(),
         elementary,
@@ -81,6 +93,7 @@ fn cycle_group(
         at_least: b.at_least,
         bootstrap_order: b.order,
         break_edges: b.break_edges,
+        stack,
     }
 }
 

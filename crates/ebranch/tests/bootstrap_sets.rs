@@ -10,12 +10,18 @@ use std::path::Path;
 
 use common::*;
 use ebranch_plan::{
-    BuildGraph, PlanOptions, buildroot_edges, buildroot_graph_from_report, graph_from_report, plan,
+    BuildGraph, PlanOptions, binary_graph_from_report, buildroot_edges,
+    buildroot_graph_from_report, graph_from_report, plan,
 };
 use ebranch_report::Report;
 
 /// The jsoup report, as `missing --format json` writes it.
 fn jsoup_report() -> Report {
+    Report::from_json(&jsoup_report_json(), Path::new("jsoup.json")).unwrap()
+}
+
+/// The jsoup report's text.
+fn jsoup_report_json() -> String {
     let cache = tempfile::tempdir().unwrap();
     let (bin, src, target) = (
         rhel("Server-optional/x86_64/os"),
@@ -42,7 +48,7 @@ fn jsoup_report() -> Report {
         cache.path(),
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    Report::from_json(&stdout(&out), Path::new("jsoup.json")).unwrap()
+    stdout(&out)
 }
 
 /// The `(from, to)` pairs of `graph` between packages of `members`.
@@ -165,4 +171,83 @@ fn jsoup_bootstrap_set_is_no_larger_than_a_plain_greedy() {
     let (size, ours, _, greedy) = figures(&graph, "report edges");
     assert!(size > 100);
     assert!(ours <= greedy, "{ours} > plain greedy {greedy}");
+}
+
+/// Issue 10's stack figure: most of the Java group's buildroots install `maven-local`, so
+/// bundling its stack (as Fedora's javapackages-bootstrap does) must leave a set that
+/// breaks every other cycle and is far smaller than the per-package set; `plan` prints it
+/// and puts it in its JSON.
+#[test]
+fn jsoup_stack_bundle_breaks_every_cycle_and_beats_the_per_package_set() {
+    let text = jsoup_report_json();
+    let report = Report::from_json(&text, Path::new("jsoup.json")).unwrap();
+    let graph = buildroot_graph_from_report(&report);
+    let options = PlanOptions {
+        binaries: binary_graph_from_report(&report, &graph),
+        ..PlanOptions::default()
+    };
+    let p = plan(&graph, &options);
+    let group = p.cycles.iter().max_by_key(|g| g.members.len()).unwrap();
+    let stack = group.stack.as_ref().expect("a stack for the Java group");
+    let members: BTreeSet<&str> = group.members.iter().map(String::as_str).collect();
+    let pairs = internal_pairs(&graph, &members);
+    let (names, edges) = indexed(&pairs);
+    let after_bundle: Vec<(usize, usize)> = edges
+        .iter()
+        .copied()
+        .filter(|&(_, t)| !stack.packages.iter().any(|s| s == names[t]))
+        .collect();
+    let rest: Vec<bool> = names
+        .iter()
+        .map(|n| stack.bootstrap.iter().any(|b| b == n))
+        .collect();
+    assert!(
+        acyclic_without(names.len(), &after_bundle, &rest),
+        "a cycle is left once the stack is built"
+    );
+    assert!(
+        !acyclic_without(names.len(), &edges, &rest),
+        "the rest alone does not break the group"
+    );
+    assert!(stack.packages.iter().all(|s| members.contains(s.as_str())));
+    assert!(2 * stack.installed_by >= members.len());
+    assert!(stack.bootstrap.len() < group.bootstrap.len());
+    assert!(2 * (stack.bootstrap.len() + 1) <= group.bootstrap.len());
+    eprintln!(
+        "group of {}: per-package set {}; stack behind `{}` ({} buildroots): {} packages, \
+         then {} to bootstrap (at least {})",
+        members.len(),
+        group.bootstrap.len(),
+        stack.binary,
+        stack.installed_by,
+        stack.packages.len(),
+        stack.bootstrap.len(),
+        stack.at_least
+    );
+    // `plan` says it in words and in its JSON.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jsoup.json");
+    std::fs::write(&file, &text).unwrap();
+    let out = ebranch(
+        &["plan", file.to_str().unwrap(), "--format", "json"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let cycles = json["cycles"].as_array().unwrap();
+    let shown = cycles
+        .iter()
+        .find(|c| c["members"].as_array().unwrap().len() == members.len())
+        .unwrap();
+    assert_eq!(shown["stack"]["binary"], stack.binary.as_str());
+    assert_eq!(
+        shown["stack"]["packages"],
+        serde_json::json!(stack.packages)
+    );
+    assert_eq!(
+        shown["stack"]["bootstrap"],
+        serde_json::json!(stack.bootstrap)
+    );
+    let said = format!("or: bootstrap the stack behind `{}`", stack.binary);
+    assert!(stderr(&out).contains(&said), "{}", stderr(&out));
 }

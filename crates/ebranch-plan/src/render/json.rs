@@ -67,6 +67,7 @@ mod tests {
                 }],
                 exact: true,
                 bootstrap_order: vec![vec!["b".into()]],
+                stack: None,
             }],
             blocked: vec![("a".into(), vec!["x".into()])],
         };

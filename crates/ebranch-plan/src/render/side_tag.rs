@@ -348,6 +348,7 @@ mod tests {
                 at_least: 1,
                 bootstrap_order: vec![strings(&["lib"]), strings(&["plugin"])],
                 break_edges: vec![],
+                stack: None,
             }],
             blocked: vec![("python-patatt".into(), strings(&["python3dist(x)"]))],
         }

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Bootstrap, CycleGroup, Need, Plan};
+use crate::model::{Bootstrap, CycleGroup, Need, Plan, Stack};
 
 /// Needs listed per bootstrapped package, and dependency strings per need, unless verbose.
 const SHOWN: usize = 4;
@@ -85,10 +85,46 @@ fn group_text(
         if rest.is_empty() { 2 } else { 3 },
         set.join(" ")
     );
+    if let Some(stack) = &g.stack {
+        stack_text(out, stack, g.members.len(), verbose);
+    }
     if verbose {
         for hint in &g.break_edges {
             let _ = writeln!(out, "  edge: {} [{}]", hint.hint, hint.reason);
         }
+    }
+}
+
+/// The stack alternative: the bundle, what is left to bootstrap, the rest.
+fn stack_text(out: &mut String, s: &Stack, members: usize, verbose: bool) {
+    let quality = if s.exact {
+        "a minimum set".to_owned()
+    } else {
+        format!("heuristic; no set of fewer than {} exists", s.at_least)
+    };
+    let _ = writeln!(
+        out,
+        "  or: bootstrap the stack behind `{}` ({} of the {members} buildroots install it; {} \
+         package(s)) as one bundle, as Fedora's javapackages-bootstrap does; then bootstrap {} \
+         package(s) ({quality}): {}; then build the group in layers; then rebuild the stack \
+         and those package(s) normally",
+        s.binary,
+        s.installed_by,
+        s.packages.len(),
+        s.bootstrap.len(),
+        if s.bootstrap.is_empty() {
+            "none".to_owned()
+        } else {
+            s.bootstrap.join(" ")
+        },
+    );
+    if verbose {
+        let _ = writeln!(out, "     stack: {}", s.packages.join(" "));
+    } else {
+        let _ = writeln!(
+            out,
+            "     stack: --verbose or --format json lists its packages"
+        );
     }
 }
 
@@ -180,6 +216,31 @@ mod tests {
             "  edge: build `lib` first without `python3dist(pytest-plugin)` (bcond/bootstrap), \
              then `plugin`, then rebuild `lib` [test-only build dependency]\n"
         ));
+    }
+
+    #[test]
+    fn a_stack_is_offered_after_the_per_package_recipe() {
+        let mut p = sample();
+        p.cycles[0].stack = Some(Stack {
+            binary: "hub".into(),
+            installed_by: 2,
+            packages: vec!["lib".into(), "plugin".into()],
+            bootstrap: vec![],
+            exact: true,
+            at_least: 0,
+        });
+        let text = plan_explanation(&p, false);
+        let per_package = text.find("3. then rebuild normally: lib\n").unwrap();
+        let stack = text
+            .find(
+                "  or: bootstrap the stack behind `hub` (2 of the 2 buildroots install it; 2 \
+                 package(s)) as one bundle, as Fedora's javapackages-bootstrap does; then \
+                 bootstrap 0 package(s) (a minimum set): none; then build the group in layers; \
+                 then rebuild the stack and those package(s) normally\n",
+            )
+            .unwrap();
+        assert!(per_package < stack);
+        assert!(plan_explanation(&p, true).contains("     stack: lib plugin\n"));
     }
 
     #[test]

@@ -7,8 +7,9 @@ use clap::{Args, ValueEnum};
 use ebranch_analysis::closure_report;
 use ebranch_fedora::time::Timestamp;
 use ebranch_plan::{
-    GraphModel, PlanOptions, bootstrap_signs, buildroot_graph_from_report, chain_build_string,
-    graph_dot, plan, plan_explanation, plan_json, side_tag_script,
+    GraphModel, PlanOptions, binary_graph_from_report, bootstrap_signs,
+    buildroot_graph_from_report, chain_build_string, graph_dot, plan, plan_explanation, plan_json,
+    side_tag_script,
 };
 use ebranch_report::Report;
 
@@ -97,6 +98,7 @@ pub fn run(args: PlanArgs, global: &GlobalArgs) -> Result<Outcome> {
         max_cycles_per_component: args.max_cycles,
         known_bootstrap: args.bootstrap.iter().cloned().collect(),
         bootstrap_signs: bootstrap_signs(&report),
+        binaries: binary_graph_from_report(&report, &graph),
         ..PlanOptions::default()
     };
     let result = plan(&graph, &options);
