@@ -7,7 +7,7 @@ use ebranch_index::{DepId, DepRef, NameId, PkgId, Pool};
 use ebranch_repodata::DepKind;
 use ebranch_report::Class;
 use ebranch_rpm::{EvrRef, Flags, Requirement, parse_requirement, ranges_overlap};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
 
 use crate::closure::Closure;
 use crate::regenerated::{Regenerated, regenerated};
@@ -177,11 +177,18 @@ fn current_version(pool: &Pool, roles: &Roles, source: &str) -> Option<String> {
 /// dependency name (a rich one under the name of each of its plain operands: a package
 /// provides it only if it provides one of them), with the packages carrying it; built on
 /// first use so that closures without updates pay nothing.
+///
+/// Dense tables over the pool's dependency ids, filled in two passes over the layer's
+/// Requires (count, then place), instead of a hash map and a vector per dependency.
 #[derive(Default)]
 pub struct LayerRequires {
     built: bool,
-    by_name: FxHashMap<NameId, Vec<DepId>>,
-    carriers: FxHashMap<DepId, Vec<PkgId>>,
+    /// `(name id << 32) | dependency id`, sorted: the dependencies filed under each name.
+    by_name: Vec<u64>,
+    /// Per dependency `d`: its carriers are
+    /// `carriers[carrier_start[d]..carrier_start[d + 1]]`, in package order.
+    carrier_start: Vec<u32>,
+    carriers: Vec<PkgId>,
 }
 
 impl LayerRequires {
@@ -190,40 +197,88 @@ impl LayerRequires {
             return;
         }
         self.built = true;
-        let mut names = Vec::new();
-        for repo in roles.repos(Role::TargetLayer) {
-            for t in pool.repo_packages(repo) {
-                if roles.of(pool, t) != Role::TargetLayer || !pool.is_installable(t) {
-                    continue;
-                }
-                for dep in pool.package(t).requires() {
-                    let carriers = self.carriers.entry(dep.id()).or_default();
-                    let first = carriers.is_empty();
-                    if carriers.last() != Some(&t) {
-                        carriers.push(t);
-                    }
-                    if !first {
-                        continue;
-                    }
-                    let name = dep.name_id();
-                    let Some(req) = (!dep.flags().is_versioned())
-                        .then(|| pool.rich_requirement(name))
-                        .flatten()
-                    else {
-                        self.by_name.entry(name).or_default().push(dep.id());
-                        continue;
-                    };
-                    names.clear();
-                    names.push(name);
-                    operand_names(pool, req, &mut names);
-                    names.sort_unstable();
-                    names.dedup();
-                    for &name in &names {
-                        self.by_name.entry(name).or_default().push(dep.id());
-                    }
+        let layer: Vec<PkgId> = roles
+            .repos(Role::TargetLayer)
+            .flat_map(|repo| pool.repo_packages(repo))
+            .filter(|&t| roles.of(pool, t) == Role::TargetLayer && pool.is_installable(t))
+            .collect();
+        // Pass 1: per dependency, the number of distinct carriers (a package listing one
+        // dependency twice carries it once), then their running sum: `pos[d]` is where
+        // the carriers of `d` end.
+        let deps = pool.dep_count();
+        let mut last = vec![u32::MAX; deps];
+        let mut pos = vec![0u32; deps + 1];
+        for &t in &layer {
+            for dep in pool.package(t).requires() {
+                let d = dep.id().index();
+                if last[d] != t.0 {
+                    last[d] = t.0;
+                    pos[d] += 1;
                 }
             }
         }
+        let mut names = Vec::new();
+        let mut total = 0u32;
+        for (d, p) in pos[..deps].iter_mut().enumerate() {
+            if *p > 0 {
+                self.file_by_name(pool, DepId(d as u32), &mut names);
+            }
+            total += *p;
+            *p = total;
+        }
+        pos[deps] = total;
+        self.by_name.sort_unstable();
+        // Pass 2, packages backwards: each carrier placed just before the last one placed,
+        // so every run is in package order and `pos[d]` ends where the run of `d` starts.
+        self.carriers = vec![PkgId(0); total as usize];
+        last.fill(u32::MAX);
+        for &t in layer.iter().rev() {
+            for dep in pool.package(t).requires() {
+                let d = dep.id().index();
+                if last[d] != t.0 {
+                    last[d] = t.0;
+                    pos[d] -= 1;
+                    self.carriers[pos[d] as usize] = t;
+                }
+            }
+        }
+        self.carrier_start = pos;
+    }
+
+    /// Files `dep` under its name, or a rich one under each of its operand names.
+    fn file_by_name(&mut self, pool: &Pool, dep: DepId, names: &mut Vec<NameId>) {
+        let dep_ref = pool.dependency(dep);
+        let name = dep_ref.name_id();
+        let entry = |name: NameId| (u64::from(name.0) << 32) | u64::from(dep.0);
+        let Some(req) = (!dep_ref.flags().is_versioned())
+            .then(|| pool.rich_requirement(name))
+            .flatten()
+        else {
+            self.by_name.push(entry(name));
+            return;
+        };
+        names.clear();
+        names.push(name);
+        operand_names(pool, req, names);
+        names.sort_unstable();
+        names.dedup();
+        self.by_name.extend(names.iter().map(|&n| entry(n)));
+    }
+
+    /// The dependencies filed under `name`.
+    fn deps_named(&self, name: NameId) -> impl Iterator<Item = DepId> + '_ {
+        let lo = u64::from(name.0) << 32;
+        let from = self.by_name.partition_point(|&e| e < lo);
+        self.by_name[from..]
+            .iter()
+            .take_while(move |&&e| e >> 32 == u64::from(name.0))
+            .map(|&e| DepId(e as u32))
+    }
+
+    /// The visible target-layer packages carrying `dep`, in package order.
+    fn carriers(&self, dep: DepId) -> &[PkgId] {
+        let d = dep.index();
+        &self.carriers[self.carrier_start[d] as usize..self.carrier_start[d + 1] as usize]
     }
 }
 
@@ -282,14 +337,12 @@ fn update_breaks(
     // A rich dependency is listed under each operand name the build provides.
     let mut deps: Vec<DepId> = names
         .iter()
-        .filter_map(|name| layer.by_name.get(name))
-        .flatten()
-        .copied()
+        .flat_map(|&name| layer.deps_named(name))
         .collect();
     deps.sort_unstable();
     deps.dedup();
     for d in deps {
-        let carriers = &layer.carriers[&d];
+        let carriers = layer.carriers(d);
         let dep = pool.dependency(d);
         if !carriers.iter().any(other_source) || !lost(pool, roles, &current, &reference, &dep) {
             continue;
