@@ -340,60 +340,71 @@ impl Pool {
         let strings = self.strings.len() as u32;
         let pkgs = self.pkgs.len() as u32;
         let deps = self.deps.len() as u32;
-        let in_strings = |v: u32| v < strings;
         if self.repos.last().map_or(0, |r| r.first_pkg + r.len) != pkgs {
             return Err("repository package counts");
         }
-        for p in &self.pkgs {
-            let ids = [p.name, p.arch, p.evr, p.sourcerpm, p.location, p.source];
-            if !ids.into_iter().all(in_strings) || p.flags > 3 {
-                return Err("package");
-            }
+        let bad_pkg = self.pkgs.iter().fold(false, |bad, p| {
+            let max = p.name.max(p.arch).max(p.evr).max(p.sourcerpm);
+            bad | (max.max(p.location).max(p.source) >= strings) | (p.flags > 3)
+        });
+        if bad_pkg {
+            return Err("package");
         }
         check_starts(&self.dep_start, self.pkgs.len() + 1, self.dep_occ.len())
             .ok_or("dependency starts")?;
-        if self.dep_occ.iter().any(|o| o & DEP_MASK >= deps) {
+        if !all_below(self.dep_occ.iter().map(|o| o & DEP_MASK), deps) {
             return Err("dependency occurrence");
         }
-        if !self
-            .deps
-            .iter()
-            .all(|d| in_strings(d.name) && in_strings(d.evr))
-        {
+        if !all_below(self.deps.iter().map(|d| d.name.max(d.evr)), strings) {
             return Err("dependency");
         }
         check_starts(&self.file_start, self.pkgs.len() + 1, self.file_paths.len())
             .ok_or("file starts")?;
-        if !self.file_paths.iter().copied().all(in_strings) {
+        if !all_below(self.file_paths.iter().copied(), strings) {
             return Err("file path");
         }
         check_csr(&self.provides, strings).ok_or("provides index")?;
-        if self
+        let bad_provide = self
             .provides
             .entries
             .iter()
-            .any(|e| e.pkg >= pkgs || e.dep >= deps)
-        {
+            .fold(false, |bad, e| bad | (e.pkg >= pkgs) | (e.dep >= deps));
+        if bad_provide {
             return Err("provides entry");
         }
         for csr in [&self.files, &self.by_name, &self.by_source] {
             check_csr(csr, strings).ok_or("package index")?;
-            if csr.entries.iter().any(|p| p.0 >= pkgs) {
+            if !all_below(csr.entries.iter().map(|p| p.0), pkgs) {
                 return Err("package index entry");
             }
         }
-        if !self.rich_table.ids.iter().copied().all(in_strings) {
+        if !all_below(self.rich_table.ids.iter().copied(), strings) {
             return Err("rich dependency");
         }
         Ok(())
     }
 }
 
+/// Whether every value is below `bound`. One pass with no early exit, which the compiler
+/// turns into vector code: an image is checked whole, and a damaged one is rare.
+pub(crate) fn all_below(values: impl Iterator<Item = u32>, bound: u32) -> bool {
+    !values.fold(false, |bad, v| bad | (v >= bound))
+}
+
+/// Whether `values` never decrease (one pass, no early exit, as [`all_below`]).
+pub(crate) fn never_decreasing(values: &[u32]) -> bool {
+    let next = values.iter().skip(1);
+    !values
+        .iter()
+        .zip(next)
+        .fold(false, |bad, (a, b)| bad | (a > b))
+}
+
 /// Offsets that start at 0, never decrease and end at `end`, `len` of them.
 fn check_starts(starts: &[u32], len: usize, end: usize) -> Option<()> {
     let ok = starts.len() == len
         && starts.first() == Some(&0)
-        && starts.windows(2).all(|w| w[0] <= w[1])
+        && never_decreasing(starts)
         && starts.last().map(|&e| e as usize) == Some(end);
     ok.then_some(())
 }

@@ -98,14 +98,16 @@ impl Strings {
         if o.len() < 2 || o[0] != 0 || o[1] != 0 {
             return Err("string offsets");
         }
-        if o.windows(2).any(|w| w[0] > w[1]) || o[o.len() - 1] as usize != self.arena.len() {
+        if !crate::image::never_decreasing(o) || o[o.len() - 1] as usize != self.arena.len() {
             return Err("string offsets");
         }
         if !o.iter().all(|&x| self.arena.is_char_boundary(x as usize)) {
             return Err("string offsets");
         }
         let n = self.len() as u32;
-        if self.slots.iter().any(|&s| s >= n) || !self.slots.contains(&EMPTY_SLOT) {
+        if !crate::image::all_below(self.slots.iter().copied(), n)
+            || !self.slots.contains(&EMPTY_SLOT)
+        {
             return Err("string index");
         }
         Ok(())
