@@ -151,11 +151,7 @@ fn summary(out: &mut String, model: &GraphModel, info: &PageInfo) {
     if !model.groups.is_empty() {
         out.push_str("<h3>Cycle groups and their bootstrap sets</h3>\n<ul class=\"groups\">\n");
         for (gi, g) in model.groups.iter().enumerate() {
-            let bound = if g.exact {
-                "a minimum set".to_owned()
-            } else {
-                format!("no set of fewer than {} exists", g.at_least)
-            };
+            let bound = super::set_bound(g.exact, g.at_least);
             let _ = writeln!(
                 out,
                 "<li>Group {} (layer {}): {} package(s); bootstrap {} ({bound}): {}</li>",

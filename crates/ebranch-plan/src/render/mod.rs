@@ -11,3 +11,13 @@ pub mod layout;
 pub mod model;
 pub mod side_tag;
 pub mod text;
+
+/// How good a bootstrap set is, as the renderers say it: a proven minimum, or the bound
+/// when it is not one.
+pub(crate) fn set_bound(exact: bool, at_least: usize) -> String {
+    if exact {
+        "a minimum set".to_owned()
+    } else {
+        format!("no set of fewer than {at_least} exists")
+    }
+}

@@ -268,11 +268,7 @@ fn cycle_comments(s: &mut String, number: usize, g: &CycleGroup) {
         "#\n# Cycle group {number}: {} package(s); bootstrap {} ({}):",
         g.members.len(),
         g.bootstrap.len(),
-        if g.exact {
-            "a minimum set".to_owned()
-        } else {
-            format!("no set of fewer than {} exists", g.at_least)
-        },
+        super::set_bound(g.exact, g.at_least),
     );
     for b in &g.bootstrap {
         let _ = writeln!(

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::set_bound;
 use crate::model::{Bootstrap, CycleGroup, Need, Plan, Stack};
 
 /// Needs listed per bootstrapped package, and dependency strings per need, unless verbose.
@@ -51,11 +52,7 @@ fn group_text(
             ""
         }
     );
-    let quality = if g.exact {
-        "a minimum set".to_owned()
-    } else {
-        format!("heuristic; no set of fewer than {} exists", g.at_least)
-    };
+    let quality = quality(g.exact, g.at_least);
     let _ = writeln!(
         out,
         "  1. bootstrap {} package(s) ({quality}): build each without its needs inside the group",
@@ -95,13 +92,19 @@ fn group_text(
     }
 }
 
+/// A set's quality in the text: the bound, marked heuristic when it is not a minimum.
+fn quality(exact: bool, at_least: usize) -> String {
+    let bound = set_bound(exact, at_least);
+    if exact {
+        bound
+    } else {
+        format!("heuristic; {bound}")
+    }
+}
+
 /// The stack alternative: the bundle, what is left to bootstrap, the rest.
 fn stack_text(out: &mut String, s: &Stack, members: usize, verbose: bool) {
-    let quality = if s.exact {
-        "a minimum set".to_owned()
-    } else {
-        format!("heuristic; no set of fewer than {} exists", s.at_least)
-    };
+    let quality = quality(s.exact, s.at_least);
     let _ = writeln!(
         out,
         "  or: bootstrap the stack behind `{}` ({} of the {members} buildroots install it; {} \
