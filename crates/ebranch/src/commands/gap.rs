@@ -101,19 +101,9 @@ fn tsv_row(out: &mut String, e: &GapEntry) {
     out.push('\n');
 }
 
-/// Appends `n` in decimal.
-fn push_count(out: &mut String, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend(digits[start..].iter().map(|&d| char::from(d)));
+/// `n` in decimal (itoa: no formatting machinery per row).
+fn push_count(out: &mut String, n: usize) {
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 fn summary(entries: &[GapEntry], top: usize) -> String {
