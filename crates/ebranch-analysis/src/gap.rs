@@ -54,22 +54,10 @@ pub fn gap(resolver: &mut Resolver<'_>, only: Option<&[String]>, install_deps: b
             .filter(|s| graph.sources[*s as usize].exists)
             .collect(),
     };
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let chunk = roots.len().div_ceil(threads).next_multiple_of(64).max(64);
-    let parts: Vec<Walked> = std::thread::scope(|scope| {
-        let graph = &graph;
-        let handles: Vec<_> = roots
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || graph.walk_all(part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("gap worker panicked"))
-            .collect()
-    });
+    let parts: Vec<Walked> =
+        crate::parallel::in_parts(&roots, crate::parallel::part_len(roots.len(), 64), |part| {
+            graph.walk_all(part)
+        });
     // A source is in the closure of every root whose walk reached its component, except
     // its own (a root's walk always reaches its own component).
     let mut reached = vec![0usize; graph.components];
@@ -160,52 +148,18 @@ impl Graph {
             }
         }
         // Nodes are expanded in the order they were made, so their edges are appended
-        // in node order.
-        let mut needed: Vec<NameId> = Vec::new();
-        let mut i = 0;
-        while i < graph.nodes.len() {
-            match graph.nodes[i] {
-                Node::Source(s) => {
-                    let name = graph.sources[s as usize].name;
-                    let Some(src) = resolver.source_package_id(name) else {
-                        graph.sources[s as usize].exists = false;
-                        graph.end_node();
-                        i += 1;
-                        continue;
-                    };
-                    needed.clear();
-                    let mut unresolvable = 0;
-                    for dep in pool.package(src).requires() {
-                        let (chosen, missing) = memo.get(resolver, &dep, false);
-                        unresolvable += u32::from(missing);
-                        for &chosen in chosen {
-                            let src_name = pool.source_name_id(chosen);
-                            if src_name != name {
-                                needed.push(src_name);
-                            }
-                            graph.edge_to_binary(chosen);
-                        }
-                    }
-                    needed.sort_unstable();
-                    needed.dedup();
-                    let info = &mut graph.sources[s as usize];
-                    info.direct = needed.len() as u32;
-                    info.unresolvable = unresolvable;
-                }
-                Node::Binary(b) => {
-                    let source = graph.source(pool.source_name_id(b), false);
-                    graph.targets.push(source);
-                    if install_deps {
-                        for dep in pool.package(b).requires() {
-                            for &chosen in memo.get(resolver, &dep, true).0 {
-                                graph.edge_to_binary(chosen);
-                            }
-                        }
-                    }
-                }
+        // in node order. They are taken a generation at a time (the nodes the previous
+        // generation made): first every dependency of the generation not answered yet is
+        // answered, spread over the cores, then the generation is expanded from the memo.
+        let mut start = 0;
+        while start < graph.nodes.len() {
+            let end = graph.nodes.len();
+            let wanted = graph.unanswered(resolver, &mut memo, start..end, install_deps);
+            memo.answer_all(resolver, wanted);
+            for n in start..end {
+                graph.expand(resolver, &mut memo, n, install_deps);
             }
-            graph.end_node();
-            i += 1;
+            start = end;
         }
         graph.finish()
     }
@@ -236,11 +190,16 @@ fn providers(resolver: &mut Resolver<'_>, dep: &DepRef<'_>, install: bool) -> (V
 
 /// Marks a dependency not looked at yet in [`ProviderMemo`].
 const UNKNOWN: u32 = u32::MAX;
+/// Marks a dependency about to be answered by [`ProviderMemo::answer_all`].
+const PENDING: u32 = u32::MAX - 1;
+/// Fewer dependencies than this are answered on the calling thread.
+const PARALLEL_FROM: usize = 256;
 
 /// [`providers`] memoised per distinct dependency, for BuildRequires and install-time
 /// Requires apart: many packages share each dependency.
 struct ProviderMemo {
-    /// Per `2 * DepId + install`: the index of its answer in `spans`, or [`UNKNOWN`].
+    /// Per `2 * DepId + install`: the index of its answer in `spans`, [`UNKNOWN`] or
+    /// [`PENDING`].
     slots: Vec<u32>,
     /// Answers: a range of `chosen` and whether part of the dependency cannot be met.
     spans: Vec<(u32, u32, bool)>,
@@ -256,6 +215,45 @@ impl ProviderMemo {
         }
     }
 
+    fn slot(dep: &DepRef<'_>, install: bool) -> usize {
+        2 * dep.id().index() + usize::from(install)
+    }
+
+    /// Marks `dep` pending if it has no answer and is not pending yet; says whether it did.
+    fn mark_pending(&mut self, dep: &DepRef<'_>, install: bool) -> bool {
+        let slot = &mut self.slots[Self::slot(dep, install)];
+        let new = *slot == UNKNOWN;
+        if new {
+            *slot = PENDING;
+        }
+        new
+    }
+
+    /// Answers every dependency of `wanted`, spread over the cores: each worker asks a
+    /// resolver of its own (answers do not depend on what a resolver memoised before).
+    fn answer_all(&mut self, resolver: &Resolver<'_>, wanted: Vec<(DepRef<'_>, bool)>) {
+        let part = crate::parallel::part_len(wanted.len(), PARALLEL_FROM);
+        let parts = crate::parallel::in_parts(&wanted, part, |part| {
+            let mut own = resolver.fork();
+            part.iter()
+                .map(|(dep, install)| providers(&mut own, dep, *install))
+                .collect::<Vec<_>>()
+        });
+        for ((dep, install), (chosen, unresolvable)) in
+            wanted.iter().zip(parts.into_iter().flatten())
+        {
+            self.store(Self::slot(dep, *install), &chosen, unresolvable);
+        }
+    }
+
+    fn store(&mut self, slot: usize, chosen: &[PkgId], unresolvable: bool) {
+        let start = self.chosen.len() as u32;
+        self.chosen.extend_from_slice(chosen);
+        self.slots[slot] = self.spans.len() as u32;
+        self.spans
+            .push((start, self.chosen.len() as u32, unresolvable));
+    }
+
     /// [`providers`] of `dep`, computed once.
     fn get(
         &mut self,
@@ -263,14 +261,10 @@ impl ProviderMemo {
         dep: &DepRef<'_>,
         install: bool,
     ) -> (&[PkgId], bool) {
-        let slot = 2 * dep.id().index() + usize::from(install);
-        if self.slots[slot] == UNKNOWN {
+        let slot = Self::slot(dep, install);
+        if self.slots[slot] >= PENDING {
             let (chosen, unresolvable) = providers(resolver, dep, install);
-            let start = self.chosen.len() as u32;
-            self.chosen.extend_from_slice(&chosen);
-            self.slots[slot] = self.spans.len() as u32;
-            self.spans
-                .push((start, self.chosen.len() as u32, unresolvable));
+            self.store(slot, &chosen, unresolvable);
         }
         let (start, end, unresolvable) = self.spans[self.slots[slot] as usize];
         (&self.chosen[start as usize..end as usize], unresolvable)
@@ -357,6 +351,93 @@ impl Builder {
             source_index: FxHashMap::default(),
             binary_node: vec![UNSEEN; packages],
         }
+    }
+
+    /// The dependencies of the nodes `range` that `memo` has no answer for yet, each once
+    /// (marked pending in `memo`), with whether each is an install-time Requires. A source
+    /// not in the reference is marked missing here.
+    fn unanswered<'p>(
+        &mut self,
+        resolver: &Resolver<'p>,
+        memo: &mut ProviderMemo,
+        range: std::ops::Range<usize>,
+        install_deps: bool,
+    ) -> Vec<(DepRef<'p>, bool)> {
+        let pool = resolver.pool();
+        let mut wanted = Vec::new();
+        for n in range {
+            let (pkg, install) = match self.nodes[n] {
+                Node::Source(s) => {
+                    let info = &mut self.sources[s as usize];
+                    let Some(src) = resolver.source_package_id(info.name) else {
+                        info.exists = false;
+                        continue;
+                    };
+                    (src, false)
+                }
+                Node::Binary(_) if !install_deps => continue,
+                Node::Binary(b) => (b, true),
+            };
+            for dep in pool.package(pkg).requires() {
+                if memo.mark_pending(&dep, install) {
+                    wanted.push((dep, install));
+                }
+            }
+        }
+        wanted
+    }
+
+    /// Makes the edges of node `n` (its dependencies answered in `memo`).
+    fn expand(
+        &mut self,
+        resolver: &mut Resolver<'_>,
+        memo: &mut ProviderMemo,
+        n: usize,
+        install_deps: bool,
+    ) {
+        match self.nodes[n] {
+            Node::Source(s) => self.expand_source(resolver, memo, s),
+            Node::Binary(b) => {
+                let pool = resolver.pool();
+                let source = self.source(pool.source_name_id(b), false);
+                self.targets.push(source);
+                if install_deps {
+                    for dep in pool.package(b).requires() {
+                        for &chosen in memo.get(resolver, &dep, true).0 {
+                            self.edge_to_binary(chosen);
+                        }
+                    }
+                }
+            }
+        }
+        self.end_node();
+    }
+
+    /// The edges of source `s` to the binaries its BuildRequires pull in, and its counts.
+    fn expand_source(&mut self, resolver: &mut Resolver<'_>, memo: &mut ProviderMemo, s: u32) {
+        let pool = resolver.pool();
+        let name = self.sources[s as usize].name;
+        let Some(src) = resolver.source_package_id(name) else {
+            return;
+        };
+        let mut needed: Vec<NameId> = Vec::new();
+        let mut unresolvable = 0;
+        for dep in pool.package(src).requires() {
+            let (chosen, missing) = memo.get(resolver, &dep, false);
+            unresolvable += u32::from(missing);
+            for &chosen in chosen {
+                let src_name = pool.source_name_id(chosen);
+                if src_name != name {
+                    needed.push(src_name);
+                }
+                self.edge_to_binary(chosen);
+            }
+        }
+        needed.sort_unstable();
+        needed.dedup();
+        let info = &mut self.sources[s as usize];
+        info.direct = needed.len() as u32;
+        info.unresolvable = unresolvable;
     }
 
     /// The node of the source `name`, created if new.

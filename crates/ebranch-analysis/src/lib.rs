@@ -16,6 +16,7 @@ mod closure;
 mod coinstall;
 mod gap;
 mod modularity;
+mod parallel;
 mod regenerated;
 mod repoclosure;
 mod report;

@@ -18,21 +18,9 @@ pub fn unresolved(
     packages: &[PkgId],
     keep: &(dyn Fn(PkgId) -> bool + Sync),
 ) -> Vec<Unresolved> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let chunk = packages.len().div_ceil(threads).max(1);
-    let mut rows: Vec<Unresolved> = std::thread::scope(|scope| {
-        let handles: Vec<_> = packages
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || check_part(pool, part, keep)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("repoclosure worker panicked"))
-            .collect()
-    });
+    let part = packages.len().div_ceil(crate::parallel::workers()).max(1);
+    let parts = crate::parallel::in_parts(packages, part, |part| check_part(pool, part, keep));
+    let mut rows: Vec<Unresolved> = parts.into_iter().flatten().collect();
     rows.sort_unstable();
     rows.dedup();
     rows

@@ -79,6 +79,13 @@ impl<'p> Resolver<'p> {
         }
     }
 
+    /// A resolver over the same pool, roles and options with nothing memoised yet, for
+    /// another thread: its answers are the same, since no answer depends on what was
+    /// asked before.
+    pub(crate) fn fork(&self) -> Resolver<'p> {
+        Resolver::new(self.pool, self.roles).literal_install_deps(self.literal_install)
+    }
+
     /// Take install-time Requires literally, as libsolv-based tools do, instead of
     /// looking up the form a rebuild in the target regenerates (see [`Resolver::resolve_requires`]).
     pub fn literal_install_deps(mut self, literal: bool) -> Resolver<'p> {
