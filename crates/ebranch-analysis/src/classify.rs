@@ -192,6 +192,13 @@ pub struct LayerRequires {
 }
 
 impl LayerRequires {
+    /// The index of the target layer of `pool`, built now.
+    pub(crate) fn of(pool: &Pool, roles: &Roles) -> LayerRequires {
+        let mut layer = LayerRequires::default();
+        layer.build(pool, roles);
+        layer
+    }
+
     fn build(&mut self, pool: &Pool, roles: &Roles) {
         if self.built {
             return;

@@ -13,6 +13,7 @@ use crate::classify::{Impact, LayerRequires, classify, needs_by_source};
 use crate::coinstall::Coinstall;
 use crate::resolve::{Pick, Resolution, Resolver};
 use crate::rich::{Need, NoBuildroot, evaluate, has_condition};
+use crate::roles::Role;
 
 /// Options of [`closure`].
 #[derive(Clone, Debug)]
@@ -158,22 +159,25 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
                 .root = true;
         }
     }
-    loop {
-        state.run(resolver);
-        if state.settle_conditions(resolver) {
-            continue;
-        }
-        if !state.settle_stand_ins(resolver) {
-            break;
-        }
-    }
     let pool = resolver.pool();
+    let roles = resolver.roles();
+    // Classifying an update needs the target layer's Requires indexed; it depends on the
+    // pool alone, so it is built on another core while the closure grows.
+    let layer = std::thread::scope(|scope| {
+        let layer = (roles.repos(Role::TargetLayer).next().is_some())
+            .then(|| scope.spawn(|| LayerRequires::of(pool, roles)));
+        state.grow(resolver);
+        layer.map(|h| match h.join() {
+            Ok(layer) => layer,
+            Err(panic) => std::panic::resume_unwind(panic),
+        })
+    });
+    let mut layer = layer.unwrap_or_default();
     let needs = needs_by_source(pool, &state.out);
-    let mut layer = LayerRequires::default();
     for (name, entry) in &mut state.out.sources {
         entry.name.clone_from(name);
         let need = needs.get(name.as_str()).map_or(&[][..], Vec::as_slice);
-        let (class, impact) = classify(pool, resolver.roles(), name, need, &mut layer);
+        let (class, impact) = classify(pool, roles, name, need, &mut layer);
         entry.class = Some(class);
         entry.impact = impact;
     }
@@ -232,6 +236,19 @@ struct State<'o, 'p> {
 }
 
 impl<'p> State<'_, 'p> {
+    /// Grows the closure to its fixpoint: conditions and stand-ins settled.
+    fn grow(&mut self, resolver: &mut Resolver<'p>) {
+        loop {
+            self.run(resolver);
+            if self.settle_conditions(resolver) {
+                continue;
+            }
+            if !self.settle_stand_ins(resolver) {
+                break;
+            }
+        }
+    }
+
     /// Adds a source to the closure; queues it unless skipped. False if already there.
     fn enter(&mut self, name: &str) -> bool {
         if self.out.sources.contains_key(name) {
