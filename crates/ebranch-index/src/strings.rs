@@ -63,6 +63,7 @@ impl Strings {
     }
 
     /// Number of strings, the empty string included.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.offsets.len() - 1
     }
@@ -92,23 +93,24 @@ impl Strings {
     }
 
     /// Checks a table read from a pool image, so that no id or offset it holds can make
-    /// an accessor panic and no lookup can loop forever.
+    /// an accessor panic and no lookup can loop forever (all of [`check_offsets`],
+    /// [`check_slots`] and [`Strings::check_boundaries`]).
+    #[cfg(test)]
     pub(crate) fn validate(&self) -> Result<(), &'static str> {
-        let o = &self.offsets;
-        if o.len() < 2 || o[0] != 0 || o[1] != 0 {
-            return Err("string offsets");
-        }
-        if !crate::image::never_decreasing(o) || o[o.len() - 1] as usize != self.arena.len() {
-            return Err("string offsets");
-        }
-        if !o.iter().all(|&x| self.arena.is_char_boundary(x as usize)) {
-            return Err("string offsets");
-        }
-        let n = self.len() as u32;
-        if !crate::image::all_below(self.slots.iter().copied(), n)
-            || !self.slots.contains(&EMPTY_SLOT)
+        check_offsets(&self.offsets, self.arena.len())?;
+        check_slots(&self.slots, self.len() as u32)?;
+        self.check_boundaries()
+    }
+
+    /// Whether every offset falls on a character boundary of the arena (the offsets
+    /// passed [`check_offsets`]).
+    pub(crate) fn check_boundaries(&self) -> Result<(), &'static str> {
+        if !self
+            .offsets
+            .iter()
+            .all(|&x| self.arena.is_char_boundary(x as usize))
         {
-            return Err("string index");
+            return Err("string offsets");
         }
         Ok(())
     }
@@ -117,6 +119,27 @@ impl Strings {
     pub(crate) fn heap_bytes(&self) -> usize {
         self.arena.len() + 4 * (self.offsets.len() + self.slots.len())
     }
+}
+
+/// Checks string offsets read from a pool image: strings 0 (the empty string) and up,
+/// never decreasing, ending at `arena_len`.
+pub(crate) fn check_offsets(o: &[u32], arena_len: usize) -> Result<(), &'static str> {
+    if o.len() < 2 || o[0] != 0 || o[1] != 0 {
+        return Err("string offsets");
+    }
+    if !crate::image::never_decreasing(o) || o[o.len() - 1] as usize != arena_len {
+        return Err("string offsets");
+    }
+    Ok(())
+}
+
+/// Checks a hash index read from a pool image over `count` strings: every id in range
+/// and at least one empty slot, so that every probe ends.
+pub(crate) fn check_slots(slots: &[u32], count: u32) -> Result<(), &'static str> {
+    if !crate::image::all_below(slots.iter().copied(), count) || !slots.contains(&EMPTY_SLOT) {
+        return Err("string index");
+    }
+    Ok(())
 }
 
 #[cfg(test)]

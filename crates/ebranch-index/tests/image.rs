@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use ebranch_index::{ArchSet, Pool, PoolKey, RepoInput};
-use ebranch_repodata::fasthash::FastHasher;
+use ebranch_repodata::fasthash::hash;
 use ebranch_repodata::{CacheInvalid, DepKind, ReadOptions, read_repo};
 
 fn data(rel: &str) -> PathBuf {
@@ -118,11 +118,40 @@ fn read(path: &Path) -> Result<Pool, CacheInvalid> {
     Pool::read_image(path, &key(1), labels(&[F25_SRC]), arches())
 }
 
-/// Rewrites the header checksum so that only structural checks can catch the damage.
+fn u32_at(bytes: &[u8], at: usize) -> usize {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize
+}
+
+/// Where the section table starts (after the key) and ends (where the sections start).
+fn table_span(bytes: &[u8]) -> (usize, usize) {
+    let table = 32 + u32_at(bytes, 28);
+    (table, table + 4 + 16 * u32_at(bytes, table))
+}
+
+/// Each section of an image: where its table entry is, where its bytes start, their length.
+fn sections(bytes: &[u8]) -> Vec<(usize, usize, usize)> {
+    let (table, mut at) = table_span(bytes);
+    let mut out = Vec::new();
+    for entry in (table + 4..).step_by(16).take(u32_at(bytes, table)) {
+        let len = u64::from_le_bytes(bytes[entry..entry + 8].try_into().unwrap()) as usize;
+        out.push((entry, at, len));
+        at += len;
+    }
+    out
+}
+
+/// Rewrites every section's checksum and the header's, so that only structural checks can
+/// catch the damage.
 fn reseal(bytes: &mut [u8]) {
-    let mut h = FastHasher::new();
-    h.update(&bytes[20..]);
-    bytes[12..20].copy_from_slice(&h.finish().to_le_bytes());
+    for (entry, at, len) in sections(bytes) {
+        if let Some(section) = bytes.get(at..at + len) {
+            let sum = hash(section).to_le_bytes();
+            bytes[entry + 8..entry + 16].copy_from_slice(&sum);
+        }
+    }
+    let (_, end) = table_span(bytes);
+    let sum = hash(&bytes[20..end]).to_le_bytes();
+    bytes[12..20].copy_from_slice(&sum);
 }
 
 #[test]
@@ -186,8 +215,9 @@ fn resealed_damage_is_caught_or_harmless() {
     let (_dir, path, bytes) = written_image();
     let mut refused = 0;
     let mut tried = 0;
-    // A spread of bytes over the sections after the key, three ways each.
-    for at in (60..bytes.len()).step_by(bytes.len() / 600 + 1) {
+    // A spread of bytes over the sections, three ways each.
+    let (_, sections_at) = table_span(&bytes);
+    for at in (sections_at..bytes.len()).step_by(bytes.len() / 600 + 1) {
         for mask in [0x01u8, 0x80, 0xFF] {
             let mut b = bytes.clone();
             b[at] ^= mask;
@@ -206,4 +236,58 @@ fn resealed_damage_is_caught_or_harmless() {
         }
     }
     assert!(refused * 2 > tried, "{refused} of {tried} refused");
+}
+
+/// Each section is checked against its own checksum, and the key and section table
+/// against the header's.
+#[test]
+fn a_flip_in_any_section_or_in_the_section_table_is_refused() {
+    let (_dir, path, bytes) = written_image();
+    let (table, end) = table_span(&bytes);
+    let spans = sections(&bytes);
+    assert_eq!(spans.len(), 19);
+    // The key's length (28..32) decides where the checksummed header ends: a flip there is
+    // refused as a truncation or a bad length, checked by the test above.
+    let mut flips: Vec<usize> = (32..end).collect();
+    for (_, at, len) in spans.iter().filter(|s| s.2 > 0) {
+        flips.extend([*at, at + len / 2, at + len - 1]);
+    }
+    assert!(flips.contains(&table) && flips.contains(&(end - 1)));
+    for at in flips {
+        for bit in [0, 7] {
+            let mut b = bytes.clone();
+            b[at] ^= 1 << bit;
+            std::fs::write(&path, &b).unwrap();
+            assert_eq!(
+                read(&path).err(),
+                Some(CacheInvalid::Checksum),
+                "flip {at}:{bit}"
+            );
+        }
+    }
+}
+
+/// Section lengths that still add up to the file's length, with every checksum rewritten:
+/// the row counts no longer agree with each other and the image is refused.
+#[test]
+fn resealed_section_lengths_are_refused() {
+    let (_dir, path, bytes) = written_image();
+    let spans = sections(&bytes);
+    // A multiple of every row size (1, 4, 8, 12 and 28 bytes).
+    let moved = 168u64;
+    for (i, pair) in spans.windows(2).enumerate() {
+        for (from, to) in [(pair[0], pair[1]), (pair[1], pair[0])] {
+            if (from.2 as u64) < moved {
+                continue;
+            }
+            let mut b = bytes.clone();
+            let len = |b: &[u8], e: usize| u64::from_le_bytes(b[e..e + 8].try_into().unwrap());
+            let (shrunk, grown) = (len(&b, from.0) - moved, len(&b, to.0) + moved);
+            b[from.0..from.0 + 8].copy_from_slice(&shrunk.to_le_bytes());
+            b[to.0..to.0 + 8].copy_from_slice(&grown.to_le_bytes());
+            reseal(&mut b);
+            std::fs::write(&path, &b).unwrap();
+            assert!(read(&path).is_err(), "{moved} bytes moved at section {i}");
+        }
+    }
 }
