@@ -334,8 +334,18 @@ impl<W: Write> Writer<W> {
         Ok(())
     }
 
+    /// Writes an index without the offsets of its trailing keys that have no entries (a
+    /// key past the offsets has none: [`Csr::get`]), so that an empty index (the file
+    /// index when no repository's file lists were read) costs one offset, not one per
+    /// string.
     fn csr<T: Words>(&mut self, csr: &Csr<T>) -> io::Result<()> {
-        self.rows(&csr.offsets)?;
+        let end = csr.entries.len() as u32;
+        let keys = csr
+            .offsets
+            .iter()
+            .rposition(|&o| o != end)
+            .map_or(0, |k| k + 1);
+        self.rows(&csr.offsets[..(keys + 1).min(csr.offsets.len())])?;
         self.rows(&csr.entries)
     }
 }

@@ -291,3 +291,16 @@ fn resealed_section_lengths_are_refused() {
         }
     }
 }
+
+/// The file index of a pool without file lists is written as one offset, not one per
+/// string, and reads back empty.
+#[test]
+fn an_empty_index_is_written_as_one_offset() {
+    let (_dir, path, bytes) = written_image();
+    let spans = sections(&bytes);
+    let (files_offsets, files) = (spans[12], spans[13]);
+    assert_eq!(files.2, 0, "F25 sources have no file lists");
+    assert_eq!(files_offsets.2, 4);
+    let read = read(&path).unwrap();
+    assert!(describe(&read) == describe(&build(&[F25_SRC])));
+}
