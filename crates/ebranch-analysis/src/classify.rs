@@ -104,31 +104,16 @@ fn package_by_nevra(pool: &Pool, nevra: &str) -> Option<PkgId> {
 /// Classifies the source package `source` by where packages built from it, or named like
 /// one of its reference binaries, already are in the target (hidden ones included: a
 /// module stream the buildroot does not enable still belongs to the base). `needs` is
-/// what the closure needs of it (dependency, chosen reference binary).
+/// what the closure needs of it (dependency, chosen reference binary); `layer` indexes
+/// the target layer for every source to classify ([`LayerRequires::for_sources`]).
 pub fn classify(
     pool: &Pool,
     roles: &Roles,
     source: &str,
     needs: &[(String, PkgId)],
-    layer: &mut LayerRequires,
+    layer: &LayerRequires,
 ) -> (Class, Impact) {
-    let mut in_base = false;
-    let mut in_layer = false;
-    let mut note = |p: PkgId| match roles.of_repo(pool.repo_of(p)) {
-        Role::TargetBase => in_base = true,
-        Role::TargetLayer => in_layer = true,
-        _ => {}
-    };
-    for &p in pool.binaries_of_source(source) {
-        note(p);
-        if roles.of(pool, p) == Role::ReferenceBinary {
-            for &q in pool.packages_named(pool.package(p).name()) {
-                if !pool.package(q).is_source() {
-                    note(q);
-                }
-            }
-        }
-    }
+    let (in_base, in_layer) = placement(pool, roles, source);
     if in_base {
         let impact = Impact {
             base: base_gaps(pool, roles, source, needs),
@@ -155,6 +140,42 @@ pub fn classify(
     }
 }
 
+/// Whether packages built from `source`, or named like one of its reference binaries, are
+/// in the target's base and in its layer.
+fn placement(pool: &Pool, roles: &Roles, source: &str) -> (bool, bool) {
+    let mut in_base = false;
+    let mut in_layer = false;
+    let mut note = |p: PkgId| match roles.of_repo(pool.repo_of(p)) {
+        Role::TargetBase => in_base = true,
+        Role::TargetLayer => in_layer = true,
+        _ => {}
+    };
+    for &p in pool.binaries_of_source(source) {
+        note(p);
+        if roles.of(pool, p) == Role::ReferenceBinary {
+            for &q in pool.packages_named(pool.package(p).name()) {
+                if !pool.package(q).is_source() {
+                    note(q);
+                }
+            }
+        }
+    }
+    (in_base, in_layer)
+}
+
+/// The names the current build `current` provides (package names, provides and files):
+/// only requirements on them, and rich ones naming them, can be affected by an update.
+fn provided_names(pool: &Pool, current: &[PkgId]) -> FxHashSet<NameId> {
+    let mut names: FxHashSet<NameId> = FxHashSet::default();
+    for &p in current {
+        let p = pool.package(p);
+        names.insert(p.name_id());
+        names.extend(p.deps(DepKind::Provides).map(|d| d.name_id()));
+        names.extend(p.file_ids());
+    }
+    names
+}
+
 /// The target layer's current build of `source` (visible, installable binaries).
 fn current_build(pool: &Pool, roles: &Roles, source: &str) -> Vec<PkgId> {
     pool.binaries_of_source(source)
@@ -173,103 +194,110 @@ fn current_version(pool: &Pool, roles: &Roles, source: &str) -> Option<String> {
         .map(|evr| EvrRef::parse(evr).version.to_owned())
 }
 
-/// The Requires of the visible target-layer packages: each distinct one once, indexed by
-/// dependency name (a rich one under the name of each of its plain operands: a package
-/// provides it only if it provides one of them), with the packages carrying it; built on
-/// first use so that closures without updates pay nothing.
+/// The Requires of the visible target-layer packages that name something an update could
+/// take away: each distinct one once, indexed by those names (a rich one under each of its
+/// operand names among them: a package provides it only if it provides one of them), with
+/// the packages carrying it.
 ///
-/// Dense tables over the pool's dependency ids, filled in two passes over the layer's
-/// Requires (count, then place), instead of a hash map and a vector per dependency.
+/// Built once per closure for the names every update candidate's current build provides
+/// ([`LayerRequires::for_sources`]): one pass over the layer's Requires, keeping only
+/// what those names reach, instead of indexing every dependency of the layer.
 #[derive(Default)]
 pub struct LayerRequires {
-    built: bool,
     /// `(name id << 32) | dependency id`, sorted: the dependencies filed under each name.
     by_name: Vec<u64>,
-    /// Per dependency `d`: its carriers are
-    /// `carriers[carrier_start[d]..carrier_start[d + 1]]`, in package order.
-    carrier_start: Vec<u32>,
-    carriers: Vec<PkgId>,
+    /// Per dependency: the index of its carriers in `carriers`, or [`NOT_FILED`].
+    slot: Vec<u32>,
+    /// The carriers of each filed dependency, in package order.
+    carriers: Vec<Vec<PkgId>>,
 }
 
+/// A dependency not filed under any wanted name, in [`LayerRequires`].
+const NOT_FILED: u32 = u32::MAX;
+/// A dependency not looked at yet, while [`LayerRequires`] is built.
+const NOT_SEEN: u32 = u32::MAX - 1;
+
 impl LayerRequires {
-    /// The index of the target layer of `pool`, built now.
-    pub(crate) fn of(pool: &Pool, roles: &Roles) -> LayerRequires {
+    /// The index for classifying `sources`: over the names the current build of each
+    /// update candidate among them provides (none when no source is one).
+    pub(crate) fn for_sources<'s>(
+        pool: &Pool,
+        roles: &Roles,
+        sources: impl Iterator<Item = &'s str>,
+    ) -> LayerRequires {
+        let mut wanted: FxHashSet<NameId> = FxHashSet::default();
+        for source in sources {
+            if placement(pool, roles, source) == (false, true) {
+                wanted.extend(provided_names(pool, &current_build(pool, roles, source)));
+            }
+        }
         let mut layer = LayerRequires::default();
-        layer.build(pool, roles);
+        if !wanted.is_empty() {
+            layer.build(pool, roles, &wanted);
+        }
         layer
     }
 
-    fn build(&mut self, pool: &Pool, roles: &Roles) {
-        if self.built {
-            return;
-        }
-        self.built = true;
-        let layer: Vec<PkgId> = roles
-            .repos(Role::TargetLayer)
-            .flat_map(|repo| pool.repo_packages(repo))
-            .filter(|&t| roles.of(pool, t) == Role::TargetLayer && pool.is_installable(t))
-            .collect();
-        // Pass 1: per dependency, the number of distinct carriers (a package listing one
-        // dependency twice carries it once), then their running sum: `pos[d]` is where
-        // the carriers of `d` end.
-        let deps = pool.dep_count();
-        let mut last = vec![u32::MAX; deps];
-        let mut pos = vec![0u32; deps + 1];
-        for &t in &layer {
-            for dep in pool.package(t).requires() {
-                let d = dep.id().index();
-                if last[d] != t.0 {
-                    last[d] = t.0;
-                    pos[d] += 1;
-                }
-            }
-        }
+    fn build(&mut self, pool: &Pool, roles: &Roles, wanted: &FxHashSet<NameId>) {
+        self.slot = vec![NOT_SEEN; pool.dep_count()];
         let mut names = Vec::new();
-        let mut total = 0u32;
-        for (d, p) in pos[..deps].iter_mut().enumerate() {
-            if *p > 0 {
-                self.file_by_name(pool, DepId(d as u32), &mut names);
-            }
-            total += *p;
-            *p = total;
-        }
-        pos[deps] = total;
-        self.by_name.sort_unstable();
-        // Pass 2, packages backwards: each carrier placed just before the last one placed,
-        // so every run is in package order and `pos[d]` ends where the run of `d` starts.
-        self.carriers = vec![PkgId(0); total as usize];
-        last.fill(u32::MAX);
-        for &t in layer.iter().rev() {
-            for dep in pool.package(t).requires() {
-                let d = dep.id().index();
-                if last[d] != t.0 {
-                    last[d] = t.0;
-                    pos[d] -= 1;
-                    self.carriers[pos[d] as usize] = t;
+        for repo in roles.repos(Role::TargetLayer) {
+            for t in pool.repo_packages(repo) {
+                if roles.of(pool, t) != Role::TargetLayer || !pool.is_installable(t) {
+                    continue;
+                }
+                for dep in pool.package(t).requires() {
+                    let d = dep.id();
+                    if self.slot[d.index()] == NOT_SEEN {
+                        let hit = self.file_by_name(pool, d, wanted, &mut names);
+                        self.slot[d.index()] = if hit {
+                            self.carriers.push(Vec::new());
+                            self.carriers.len() as u32 - 1
+                        } else {
+                            NOT_FILED
+                        };
+                    }
+                    if let Some(list) = self.carriers.get_mut(self.slot[d.index()] as usize)
+                        // A package listing one dependency twice carries it once.
+                        && list.last() != Some(&t)
+                    {
+                        list.push(t);
+                    }
                 }
             }
         }
-        self.carrier_start = pos;
+        self.by_name.sort_unstable();
     }
 
-    /// Files `dep` under its name, or a rich one under each of its operand names.
-    fn file_by_name(&mut self, pool: &Pool, dep: DepId, names: &mut Vec<NameId>) {
+    /// Files `dep` under its name, or a rich one under each of its operand names, keeping
+    /// the names in `wanted`; says whether it filed it under any.
+    fn file_by_name(
+        &mut self,
+        pool: &Pool,
+        dep: DepId,
+        wanted: &FxHashSet<NameId>,
+        names: &mut Vec<NameId>,
+    ) -> bool {
         let dep_ref = pool.dependency(dep);
         let name = dep_ref.name_id();
-        let entry = |name: NameId| (u64::from(name.0) << 32) | u64::from(dep.0);
-        let Some(req) = (!dep_ref.flags().is_versioned())
-            .then(|| pool.rich_requirement(name))
-            .flatten()
-        else {
-            self.by_name.push(entry(name));
-            return;
-        };
         names.clear();
         names.push(name);
-        operand_names(pool, req, names);
-        names.sort_unstable();
-        names.dedup();
-        self.by_name.extend(names.iter().map(|&n| entry(n)));
+        if !dep_ref.flags().is_versioned()
+            && let Some(req) = pool.rich_requirement(name)
+        {
+            operand_names(pool, req, names);
+            names.sort_unstable();
+            names.dedup();
+        }
+        let before = self.by_name.len();
+        let entry = |name: NameId| (u64::from(name.0) << 32) | u64::from(dep.0);
+        self.by_name.extend(
+            names
+                .iter()
+                .filter(|n| wanted.contains(n))
+                .map(|&n| entry(n)),
+        );
+        self.by_name.len() > before
     }
 
     /// The dependencies filed under `name`.
@@ -282,10 +310,11 @@ impl LayerRequires {
             .map(|&e| DepId(e as u32))
     }
 
-    /// The visible target-layer packages carrying `dep`, in package order.
+    /// The visible target-layer packages carrying `dep`, in package order (none for a
+    /// dependency not filed under a wanted name).
     fn carriers(&self, dep: DepId) -> &[PkgId] {
-        let d = dep.index();
-        &self.carriers[self.carrier_start[d] as usize..self.carrier_start[d + 1] as usize]
+        let slot = self.slot.get(dep.index()).copied().unwrap_or(NOT_FILED);
+        self.carriers.get(slot as usize).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -316,7 +345,7 @@ fn update_breaks(
     pool: &Pool,
     roles: &Roles,
     source: &str,
-    layer: &mut LayerRequires,
+    layer: &LayerRequires,
 ) -> BTreeMap<String, BTreeSet<String>> {
     let current = current_build(pool, roles, source);
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -329,16 +358,7 @@ fn update_breaks(
         .copied()
         .filter(|&p| roles.of(pool, p) == Role::ReferenceBinary)
         .collect();
-    // Names the current build provides (files included): only requirements on them, and
-    // rich ones, can be affected.
-    let mut names: FxHashSet<NameId> = FxHashSet::default();
-    for &p in &current {
-        let p = pool.package(p);
-        names.insert(p.name_id());
-        names.extend(p.deps(DepKind::Provides).map(|d| d.name_id()));
-        names.extend(p.file_ids());
-    }
-    layer.build(pool, roles);
+    let names = provided_names(pool, &current);
     let source_id = pool.lookup(source);
     let other_source = |t: &PkgId| Some(pool.source_name_id(*t)) != source_id;
     // A rich dependency is listed under each operand name the build provides.

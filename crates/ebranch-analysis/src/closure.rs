@@ -13,7 +13,6 @@ use crate::classify::{Impact, LayerRequires, classify, needs_by_source};
 use crate::coinstall::Coinstall;
 use crate::resolve::{Pick, Resolution, Resolver};
 use crate::rich::{Need, NoBuildroot, evaluate, has_condition};
-use crate::roles::Role;
 
 /// Options of [`closure`].
 #[derive(Clone, Debug)]
@@ -159,25 +158,16 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
                 .root = true;
         }
     }
+    state.grow(resolver);
     let pool = resolver.pool();
     let roles = resolver.roles();
-    // Classifying an update needs the target layer's Requires indexed; it depends on the
-    // pool alone, so it is built on another core while the closure grows.
-    let layer = std::thread::scope(|scope| {
-        let layer = (roles.repos(Role::TargetLayer).next().is_some())
-            .then(|| scope.spawn(|| LayerRequires::of(pool, roles)));
-        state.grow(resolver);
-        layer.map(|h| match h.join() {
-            Ok(layer) => layer,
-            Err(panic) => std::panic::resume_unwind(panic),
-        })
-    });
-    let mut layer = layer.unwrap_or_default();
+    let layer =
+        LayerRequires::for_sources(pool, roles, state.out.sources.keys().map(String::as_str));
     let needs = needs_by_source(pool, &state.out);
     for (name, entry) in &mut state.out.sources {
         entry.name.clone_from(name);
         let need = needs.get(name.as_str()).map_or(&[][..], Vec::as_slice);
-        let (class, impact) = classify(pool, roles, name, need, &mut layer);
+        let (class, impact) = classify(pool, roles, name, need, &layer);
         entry.class = Some(class);
         entry.impact = impact;
     }
