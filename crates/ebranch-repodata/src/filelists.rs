@@ -1,15 +1,13 @@
 //! Streaming parser of `filelists.xml` / `filelists-ext.xml`, joined to the
 //! packages already read from primary by `pkgid`.
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use rustc_hash::FxHashMap;
 
 use crate::error::RepodataError;
 use crate::repo::{FileKind, FileRecord, RepoData};
-use crate::xml::{XmlInput, check_count, declared_packages};
+use crate::xml::{Flow, XmlCursor, XmlInput, check_count, declared_packages};
 
-/// Size of the reused event buffer.
-const EVENT_BUFFER: usize = 64 * 1024;
 /// Marks a package that has no entry in filelists.
 const NONE: u32 = u32::MAX;
 
@@ -39,6 +37,23 @@ impl Join {
     }
 }
 
+/// Where the parser is in the document, and the file lists read so far.
+struct Filelists {
+    join: Join,
+    /// Each package's range in `files`, or `(NONE, NONE)` when filelists does not list it.
+    ranges: Vec<(u32, u32)>,
+    files: Vec<FileRecord>,
+    text: String,
+    root: Option<&'static str>,
+    /// The package whose `<package>` element is open, if it is one of primary's.
+    current: Option<u32>,
+    in_package: bool,
+    capture: Option<FileKind>,
+    start: u32,
+    declared: Option<u64>,
+    found: u64,
+}
+
 /// Parses the filelists document read by `input` and replaces the file
 /// lists of the packages in `out` that it lists (joined by `pkgid`).
 /// Packages it does not list keep their primary files; entries for unknown
@@ -47,132 +62,144 @@ pub(crate) fn parse_filelists(
     input: &mut XmlInput<'_>,
     out: &mut RepoData,
 ) -> Result<u64, RepodataError> {
-    let join = Join::new(out);
-    let mut ranges: Vec<(u32, u32)> = vec![(NONE, NONE); out.packages.len()];
-    let mut files: Vec<FileRecord> = Vec::new();
-    let mut buf = Vec::with_capacity(EVENT_BUFFER);
-    let mut text = String::new();
-    let mut root: Option<&'static str> = None;
-    let mut current: Option<u32> = None;
-    let mut in_package = false;
-    let mut capture: Option<FileKind> = None;
-    let mut start = 0u32;
-    let mut declared = None;
-    let mut found = 0u64;
+    let mut f = Filelists {
+        join: Join::new(out),
+        ranges: vec![(NONE, NONE); out.packages.len()],
+        files: Vec::new(),
+        text: String::new(),
+        root: None,
+        current: None,
+        in_package: false,
+        capture: None,
+        start: 0,
+        declared: None,
+        found: 0,
+    };
+    input.parse(|input, event| f.event(input, event, out))?;
+    for &(first, dup) in &f.join.duplicates {
+        f.ranges[dup as usize] = f.ranges[first as usize];
+    }
+    merge(out, &f.ranges, f.files);
+    out.has_filelists = true;
+    Ok(f.found)
+}
 
-    loop {
-        buf.clear();
-        match input.next(&mut buf)? {
-            Event::Start(e) => match e.name().as_ref() {
-                "file" if in_package && current.is_some() => {
-                    let mut kind = FileKind::File;
-                    input.for_each_attr(&e, |key, value| {
-                        if key == "type" {
-                            kind = FileKind::from_attr(Some(&value)).ok_or_else(|| {
-                                input.malformed(format!("unknown file type \"{value}\""))
-                            })?;
-                        }
-                        Ok(())
-                    })?;
-                    capture = Some(kind);
-                    text.clear();
-                    input.set_capturing(true);
-                }
-                "package" if root.is_some() && !in_package => {
-                    in_package = true;
-                    let mut pkgid = None;
-                    input.for_each_attr(&e, |key, value| {
-                        if key == "pkgid" {
-                            pkgid = out.strings.lookup(&value);
-                        }
-                        Ok(())
-                    })?;
-                    current = pkgid.and_then(|id| join.first.get(&id.0).copied());
-                    start = files.len() as u32;
-                }
-                "package" if in_package => return Err(input.malformed("nested <package>")),
-                name if root.is_none() => {
-                    root = Some(root_name(input, name)?);
-                    declared = declared_packages(input, &e)?;
+impl Filelists {
+    fn event(
+        &mut self,
+        input: &mut XmlCursor<'_, '_>,
+        event: Event<'_>,
+        out: &mut RepoData,
+    ) -> Result<Flow, RepodataError> {
+        match event {
+            Event::Start(e) => self.start_tag(input, &e, out)?,
+            Event::Empty(e) => match e.name().as_ref() {
+                "package" if self.root.is_some() && !self.in_package => self.found += 1,
+                name if self.root.is_none() => {
+                    // An empty document such as <filelists packages="0"/>.
+                    root_name(input, name)?;
+                    self.declared = declared_packages(input, &e)?;
+                    check_count(input, self.declared, self.found)?;
+                    return Ok(Flow::Done);
                 }
                 _ => {}
             },
-            Event::Empty(e) => {
-                let name = e.name();
-                match name.as_ref() {
-                    "package" if root.is_some() && !in_package => found += 1,
-                    name if root.is_none() => {
-                        // An empty document such as <filelists packages="0"/>.
-                        root_name(input, name)?;
-                        declared = declared_packages(input, &e)?;
-                        check_count(input, declared, found)?;
-                        input.finish(&mut buf)?;
-                        out.has_filelists = true;
-                        return Ok(found);
-                    }
-                    _ => {}
-                }
-            }
-            Event::Text(t) => {
-                if capture.is_some() {
-                    input.push_text(&mut text, &t)?;
-                }
-            }
-            Event::GeneralRef(r) => {
-                if capture.is_some() {
-                    input.push_ref(&mut text, &r)?;
-                }
-            }
-            Event::CData(t) => {
-                if capture.is_some() {
-                    input.push_text(&mut text, &t)?;
-                }
-            }
-            Event::End(e) => match e.name().as_ref() {
-                "file" => {
-                    if let Some(kind) = capture.take() {
-                        input.set_capturing(false);
-                        let path = out.strings.try_intern(&text).ok_or_else(|| {
-                            RepodataError::TooLarge {
-                                path: input.path().to_path_buf(),
-                                what: "string table size",
-                            }
-                        })?;
-                        files.push(FileRecord { path, kind });
-                        if files.len() >= u32::MAX as usize {
-                            return Err(RepodataError::TooLarge {
-                                path: input.path().to_path_buf(),
-                                what: "file count",
-                            });
-                        }
-                    }
-                }
-                "package" if in_package => {
-                    if let Some(pkg) = current.take() {
-                        ranges[pkg as usize] = (start, files.len() as u32);
-                    }
-                    in_package = false;
-                    found += 1;
-                }
-                name if !in_package && Some(name) == root => {
-                    check_count(input, declared, found)?;
-                    input.finish(&mut buf)?;
-                    for &(first, dup) in &join.duplicates {
-                        ranges[dup as usize] = ranges[first as usize];
-                    }
-                    merge(out, &ranges, files);
-                    out.has_filelists = true;
-                    return Ok(found);
-                }
-                _ => {}
-            },
-            Event::Eof => return Err(input.truncated(root.unwrap_or("filelists"))),
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+            Event::Text(t) if self.capture.is_some() => input.push_text(&mut self.text, &t)?,
+            Event::GeneralRef(r) if self.capture.is_some() => input.push_ref(&mut self.text, &r)?,
+            Event::CData(t) if self.capture.is_some() => input.push_text(&mut self.text, &t)?,
+            Event::End(e) => return self.end_tag(input, e.name().as_ref(), out),
+            Event::Eof => return Err(input.truncated(self.root.unwrap_or("filelists"))),
+            _ => {}
         }
+        Ok(Flow::More)
+    }
+
+    fn start_tag(
+        &mut self,
+        input: &mut XmlCursor<'_, '_>,
+        e: &BytesStart<'_>,
+        out: &RepoData,
+    ) -> Result<(), RepodataError> {
+        match e.name().as_ref() {
+            "file" if self.in_package && self.current.is_some() => {
+                let mut kind = FileKind::File;
+                input.for_each_attr(e, |key, value| {
+                    if key == "type" {
+                        kind = FileKind::from_attr(Some(&value)).ok_or_else(|| {
+                            input.malformed(format!("unknown file type \"{value}\""))
+                        })?;
+                    }
+                    Ok(())
+                })?;
+                self.capture = Some(kind);
+                self.text.clear();
+                input.set_capturing(true);
+            }
+            "package" if self.root.is_some() && !self.in_package => {
+                self.in_package = true;
+                let mut pkgid = None;
+                input.for_each_attr(e, |key, value| {
+                    if key == "pkgid" {
+                        pkgid = out.strings.lookup(&value);
+                    }
+                    Ok(())
+                })?;
+                self.current = pkgid.and_then(|id| self.join.first.get(&id.0).copied());
+                self.start = self.files.len() as u32;
+            }
+            "package" if self.in_package => return Err(input.malformed("nested <package>")),
+            name if self.root.is_none() => {
+                self.root = Some(root_name(input, name)?);
+                self.declared = declared_packages(input, e)?;
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn end_tag(
+        &mut self,
+        input: &mut XmlCursor<'_, '_>,
+        name: &str,
+        out: &mut RepoData,
+    ) -> Result<Flow, RepodataError> {
+        match name {
+            "file" => {
+                if let Some(kind) = self.capture.take() {
+                    input.set_capturing(false);
+                    let path = out.strings.try_intern(&self.text).ok_or_else(|| {
+                        RepodataError::TooLarge {
+                            path: input.path().to_path_buf(),
+                            what: "string table size",
+                        }
+                    })?;
+                    self.files.push(FileRecord { path, kind });
+                    if self.files.len() >= u32::MAX as usize {
+                        return Err(RepodataError::TooLarge {
+                            path: input.path().to_path_buf(),
+                            what: "file count",
+                        });
+                    }
+                }
+            }
+            "package" if self.in_package => {
+                if let Some(pkg) = self.current.take() {
+                    self.ranges[pkg as usize] = (self.start, self.files.len() as u32);
+                }
+                self.in_package = false;
+                self.found += 1;
+            }
+            name if !self.in_package && Some(name) == self.root => {
+                check_count(input, self.declared, self.found)?;
+                return Ok(Flow::Done);
+            }
+            _ => {}
+        }
+        Ok(Flow::More)
     }
 }
 
-fn root_name(input: &XmlInput<'_>, name: &str) -> Result<&'static str, RepodataError> {
+fn root_name(input: &XmlCursor<'_, '_>, name: &str) -> Result<&'static str, RepodataError> {
     match name {
         "filelists" => Ok("filelists"),
         "filelists-ext" => Ok("filelists-ext"),

@@ -8,11 +8,11 @@
 //! - characters that XML 1.0 forbids (C0 controls other than tab, LF and CR; U+FFFE and
 //!   U+FFFF) are rejected where they occur, as the XML spec requires of a parser.
 //!
-//! A violation is an I/O error carrying a [`Violation`], which `XmlInput` turns into a
-//! one-line error naming the file and the byte offset.
+//! `XmlInput` reads the document in chunks, feeds each to a [`Checker`] before parsing
+//! it, bounds each event, and turns a [`Violation`] into a one-line error naming the file
+//! and the byte offset.
 
 use std::fmt;
-use std::io::{self, BufRead, Read};
 
 /// The longest XML event, and the longest text kept of one element. Real metadata's
 /// longest are package descriptions of a few kilobytes.
@@ -76,11 +76,6 @@ impl fmt::Display for Violation {
 
 impl std::error::Error for Violation {}
 
-/// The [`Violation`] inside an I/O error, if it carries one.
-pub(crate) fn violation(error: &io::Error) -> Option<&Violation> {
-    error.get_ref()?.downcast_ref::<Violation>()
-}
-
 /// Whether XML 1.0 allows `c` in a document (its `Char` production; Rust strings
 /// already exclude surrogates).
 #[inline]
@@ -88,97 +83,46 @@ pub(crate) fn is_xml_char(c: char) -> bool {
     !matches!(c, '\0'..='\x08' | '\x0B' | '\x0C' | '\x0E'..='\x1F' | '\u{FFFE}' | '\u{FFFF}')
 }
 
-/// A reader over decompressed bytes that checks each byte once and bounds each event.
-pub(crate) struct Guarded<R> {
-    inner: R,
-    /// Offset of the next byte handed to the parser.
-    offset: u64,
-    /// Bytes checked so far (never behind `offset`).
+/// The checks of the decompressed bytes, fed in order as they are read: the total size
+/// and the characters XML forbids.
+pub(crate) struct Checker {
+    /// Bytes checked so far.
     checked: u64,
-    /// Where the current event started (see [`Guarded::begin_event`]).
-    event_start: u64,
     /// The most bytes this document may have.
     limit: u64,
-    /// The last two checked bytes, for U+FFFE/U+FFFF split across buffers.
+    /// The last two checked bytes, for U+FFFE/U+FFFF split across reads.
     tail: [u8; 2],
 }
 
-impl<R: BufRead> Guarded<R> {
-    /// Guards `inner`, allowing at most `limit` bytes in all.
-    pub fn new(inner: R, limit: u64) -> Self {
-        Guarded {
-            inner,
-            offset: 0,
+impl Checker {
+    /// Checks a document of at most `limit` bytes.
+    pub fn new(limit: u64) -> Self {
+        Checker {
             checked: 0,
-            event_start: 0,
             limit,
             tail: [0; 2],
         }
     }
 
-    /// Marks the start of an event: the bytes the parser reads from here on, until the
-    /// next call, must stay within [`MAX_NODE`].
-    #[inline]
-    pub fn begin_event(&mut self) {
-        self.event_start = self.offset;
-    }
-
-    fn fail(position: u64, kind: ViolationKind) -> io::Error {
-        io::Error::new(io::ErrorKind::InvalidData, Violation { position, kind })
-    }
-
-    /// Checks the bytes of the inner buffer from offset `self.checked` on.
-    fn check_new(&mut self, buffer_len: usize) -> io::Result<()> {
-        let end = self.offset + buffer_len as u64;
-        if end <= self.checked {
-            return Ok(());
-        }
+    /// Checks `fresh`, the bytes that follow those checked so far.
+    pub fn check(&mut self, fresh: &[u8]) -> Result<(), Violation> {
+        let end = self.checked + fresh.len() as u64;
         if end > self.limit {
-            return Err(Self::fail(
-                self.limit,
-                ViolationKind::TooLarge { limit: self.limit },
-            ));
+            return Err(Violation {
+                position: self.limit,
+                kind: ViolationKind::TooLarge { limit: self.limit },
+            });
         }
-        let from = (self.checked - self.offset) as usize;
-        let buffer = self.inner.fill_buf()?;
-        let fresh = &buffer[from..buffer_len];
         if let Some((at, c)) = first_forbidden(self.tail, fresh) {
-            return Err(Self::fail(
-                (self.checked + at as u64).saturating_sub(if c as u32 > 0x7F { 2 } else { 0 }),
-                ViolationKind::ForbiddenChar(c),
-            ));
+            let lead = if c as u32 > 0x7F { 2 } else { 0 };
+            return Err(Violation {
+                position: (self.checked + at as u64).saturating_sub(lead),
+                kind: ViolationKind::ForbiddenChar(c),
+            });
         }
         self.tail = last_two(self.tail, fresh);
         self.checked = end;
         Ok(())
-    }
-}
-
-impl<R: BufRead> Read for Guarded<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(out.len());
-        out[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for Guarded<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        let len = self.inner.fill_buf()?.len();
-        self.check_new(len)?;
-        let budget = (self.event_start + MAX_NODE as u64).saturating_sub(self.offset);
-        if budget == 0 && len > 0 {
-            return Err(Self::fail(self.event_start, ViolationKind::NodeTooLong));
-        }
-        let shown = len.min(usize::try_from(budget).unwrap_or(usize::MAX));
-        Ok(&self.inner.fill_buf()?[..shown])
-    }
-
-    fn consume(&mut self, amount: usize) {
-        self.inner.consume(amount);
-        self.offset += amount as u64;
     }
 }
 
@@ -249,24 +193,15 @@ fn last_two(before: [u8; 2], bytes: &[u8]) -> [u8; 2] {
 mod tests {
     use super::*;
 
-    /// Reads everything through a guard over `bytes` handed out `chunk` bytes at a time.
+    /// Checks `bytes` fed `chunk` bytes at a time.
     fn read_all(bytes: &[u8], chunk: usize, limit: u64) -> Result<Vec<u8>, Violation> {
-        let inner = io::BufReader::with_capacity(chunk, bytes);
-        let mut g = Guarded::new(inner, limit);
+        let mut checker = Checker::new(limit);
         let mut out = Vec::new();
-        loop {
-            g.begin_event();
-            let buf = match g.fill_buf() {
-                Ok(b) => b,
-                Err(e) => return Err(violation(&e).expect("a violation").clone()),
-            };
-            if buf.is_empty() {
-                return Ok(out);
-            }
-            let n = buf.len();
-            out.extend_from_slice(buf);
-            g.consume(n);
+        for piece in bytes.chunks(chunk) {
+            checker.check(piece)?;
+            out.extend_from_slice(piece);
         }
+        Ok(out)
     }
 
     #[test]
@@ -316,26 +251,5 @@ mod tests {
         assert_eq!(total_limit(None), MAX_DECOMPRESSED);
         assert_eq!(total_limit(Some(8 << 20)), (9 << 20) + (1 << 20));
         assert_eq!(total_limit(Some(u64::MAX)), MAX_DECOMPRESSED);
-    }
-
-    #[test]
-    fn one_event_is_bounded_in_size() {
-        let endless = io::BufReader::new(io::repeat(b'x').take(u64::MAX));
-        let mut g = Guarded::new(endless, u64::MAX);
-        let mut buf = Vec::new();
-        g.begin_event();
-        let err = g.read_to_end(&mut buf).unwrap_err();
-        assert_eq!(
-            buf.len(),
-            MAX_NODE,
-            "the parser never sees more of one event"
-        );
-        assert_eq!(
-            violation(&err),
-            Some(&Violation {
-                position: 0,
-                kind: ViolationKind::NodeTooLong
-            })
-        );
     }
 }

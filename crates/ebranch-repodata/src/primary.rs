@@ -9,10 +9,7 @@ use crate::repo::{
     push_evr,
 };
 use crate::strings::StrId;
-use crate::xml::{XmlInput, check_count, declared_packages};
-
-/// Size of the reused event buffer.
-const EVENT_BUFFER: usize = 64 * 1024;
+use crate::xml::{Flow, XmlCursor, XmlInput, check_count, declared_packages};
 
 /// Which element's text is being collected.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -44,174 +41,241 @@ impl Scratch {
     }
 }
 
+/// Where the parser is in the document.
+struct Primary {
+    s: Scratch,
+    capture: Capture,
+    dep_kind: Option<DepKind>,
+    in_package: bool,
+    in_root: bool,
+    declared: Option<u64>,
+    found: u64,
+}
+
 /// Parses the primary.xml document read by `input` into `out`, which must
 /// be empty of packages. Returns the number of packages read.
 pub(crate) fn parse_primary(
     input: &mut XmlInput<'_>,
     out: &mut RepoData,
 ) -> Result<u64, RepodataError> {
-    let mut buf = Vec::with_capacity(EVENT_BUFFER);
-    let mut s = Scratch {
-        record: PackageRecord::default(),
-        deps: Default::default(),
-        files: Vec::new(),
-        text: String::new(),
-        evr: String::new(),
+    let mut p = Primary {
+        s: Scratch {
+            record: PackageRecord::default(),
+            deps: Default::default(),
+            files: Vec::new(),
+            text: String::new(),
+            evr: String::new(),
+        },
+        capture: Capture::None,
+        dep_kind: None,
+        in_package: false,
+        in_root: false,
+        declared: None,
+        found: 0,
     };
-    let mut capture = Capture::None;
-    let mut dep_kind: Option<DepKind> = None;
-    let mut in_package = false;
-    let mut in_root = false;
-    let mut declared = None;
-    let mut found = 0u64;
+    input.parse(|input, event| p.event(input, event, out))?;
+    Ok(p.found)
+}
 
-    loop {
-        buf.clear();
-        match input.next(&mut buf)? {
-            Event::Start(e) => {
-                let name = e.name();
-                let name = name.as_ref();
-                if !in_package {
-                    match name {
-                        "package" if in_root => {
-                            in_package = true;
-                            s.reset();
-                        }
-                        "metadata" if !in_root => {
-                            in_root = true;
-                            declared = declared_packages(input, &e)?;
-                            if let Some(n) = declared {
-                                out.packages.reserve(n.min(1 << 22) as usize);
-                            }
-                        }
-                        _ if !in_root => {
-                            return Err(input.malformed(format!(
-                                "expected root element <metadata>, found <{}>",
-                                name
-                            )));
-                        }
-                        _ => {}
-                    }
-                    continue;
-                }
-                match name {
-                    "rpm:entry" => {
-                        if let Some(kind) = dep_kind {
-                            entry(input, &e, kind, out, &mut s)?;
-                        }
-                    }
-                    "file" => {
-                        let kind = file_kind(input, &e)?;
-                        begin(input, &mut capture, Capture::File(kind), &mut s.text);
-                    }
-                    "name" => begin(input, &mut capture, Capture::Name, &mut s.text),
-                    "arch" => begin(input, &mut capture, Capture::Arch, &mut s.text),
-                    "rpm:sourcerpm" => begin(input, &mut capture, Capture::SourceRpm, &mut s.text),
-                    "checksum" => begin(input, &mut capture, Capture::PkgId, &mut s.text),
-                    "version" => s.record.evr = version(input, &e, out, &mut s.evr)?,
-                    "location" => s.record.location = location(input, &e, out)?,
-                    "package" => return Err(input.malformed("nested <package>")),
-                    _ => {
-                        if let Some(kind) = DepKind::from_element(name) {
-                            dep_kind = Some(kind);
-                        }
-                    }
-                }
+impl Primary {
+    #[inline]
+    fn event(
+        &mut self,
+        input: &mut XmlCursor<'_, '_>,
+        event: Event<'_>,
+        out: &mut RepoData,
+    ) -> Result<Flow, RepodataError> {
+        match event {
+            Event::Start(e) if self.in_package => self.start(input, &e, out)?,
+            Event::Start(e) => self.start_outside(input, &e, out)?,
+            Event::Empty(e) if self.in_package => self.empty(input, &e, out)?,
+            Event::Empty(e) => return self.empty_outside(input, &e),
+            Event::Text(t) if self.capture != Capture::None => {
+                input.push_text(&mut self.s.text, &t)?
             }
-            Event::Empty(e) => {
-                if !in_package {
-                    if !in_root {
-                        if e.name().as_ref() != "metadata" {
-                            return Err(input.malformed("expected root element <metadata>"));
-                        }
-                        // An empty repository: <metadata packages="0"/>.
-                        declared = declared_packages(input, &e)?;
-                        check_count(input, declared, found)?;
-                        input.finish(&mut buf)?;
-                        return Ok(found);
-                    }
-                    continue;
-                }
-                match e.name().as_ref() {
-                    "rpm:entry" => {
-                        if let Some(kind) = dep_kind {
-                            entry(input, &e, kind, out, &mut s)?;
-                        }
-                    }
-                    "version" => s.record.evr = version(input, &e, out, &mut s.evr)?,
-                    "location" => s.record.location = location(input, &e, out)?,
-                    // Empty <file/>, <name/>, <rpm:sourcerpm/> etc. carry no text.
-                    _ => {}
-                }
+            Event::GeneralRef(r) if self.capture != Capture::None => {
+                input.push_ref(&mut self.s.text, &r)?
             }
-            Event::Text(t) => {
-                if capture != Capture::None {
-                    input.push_text(&mut s.text, &t)?;
-                }
+            Event::CData(t) if self.capture != Capture::None => {
+                input.push_text(&mut self.s.text, &t)?
             }
-            Event::GeneralRef(r) => {
-                if capture != Capture::None {
-                    input.push_ref(&mut s.text, &r)?;
-                }
+            Event::End(e) if self.capture != Capture::None => {
+                self.end_capture(input, e.name().as_ref(), out)?
             }
-            Event::CData(t) => {
-                if capture != Capture::None {
-                    input.push_text(&mut s.text, &t)?;
-                }
-            }
-            Event::End(e) => {
-                let name = e.name();
-                let name = name.as_ref();
-                if capture != Capture::None {
-                    let id = intern(input, out, &s.text)?;
-                    match (capture, name) {
-                        (Capture::File(kind), "file") => {
-                            s.files.push(FileRecord { path: id, kind });
-                        }
-                        (Capture::Name, "name") => s.record.name = id,
-                        (Capture::Arch, "arch") => s.record.arch = id,
-                        (Capture::SourceRpm, "rpm:sourcerpm") => s.record.sourcerpm = id,
-                        (Capture::PkgId, "checksum") => s.record.pkgid = id,
-                        _ => return Err(input.malformed("unexpected closing tag in text element")),
-                    }
-                    capture = Capture::None;
-                    input.set_capturing(false);
-                    continue;
-                }
-                match name {
-                    "package" => {
-                        finish_package(input, out, &mut s)?;
-                        in_package = false;
-                        dep_kind = None;
-                        found += 1;
-                    }
-                    "metadata" if !in_package => {
-                        check_count(input, declared, found)?;
-                        input.finish(&mut buf)?;
-                        return Ok(found);
-                    }
-                    _ => {
-                        if dep_kind.is_some() && DepKind::from_element(name).is_some() {
-                            dep_kind = None;
-                        }
-                    }
-                }
-            }
+            Event::End(e) => return self.end(input, e.name().as_ref(), out),
             Event::Eof => return Err(input.truncated("metadata")),
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+            _ => {}
         }
+        Ok(Flow::More)
+    }
+
+    /// A start tag outside any package: the root, or a package.
+    fn start_outside(
+        &mut self,
+        input: &XmlCursor<'_, '_>,
+        e: &BytesStart<'_>,
+        out: &mut RepoData,
+    ) -> Result<(), RepodataError> {
+        match e.name().as_ref() {
+            "package" if self.in_root => {
+                self.in_package = true;
+                self.s.reset();
+            }
+            "metadata" if !self.in_root => {
+                self.in_root = true;
+                self.declared = declared_packages(input, e)?;
+                if let Some(n) = self.declared {
+                    out.packages.reserve(n.min(1 << 22) as usize);
+                }
+            }
+            name if !self.in_root => {
+                return Err(
+                    input.malformed(format!("expected root element <metadata>, found <{name}>"))
+                );
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// A start tag inside a package.
+    #[inline]
+    fn start(
+        &mut self,
+        input: &mut XmlCursor<'_, '_>,
+        e: &BytesStart<'_>,
+        out: &mut RepoData,
+    ) -> Result<(), RepodataError> {
+        let s = &mut self.s;
+        let capture = &mut self.capture;
+        match e.name().as_ref() {
+            "rpm:entry" => {
+                if let Some(kind) = self.dep_kind {
+                    entry(input, e, kind, out, s)?;
+                }
+            }
+            "file" => {
+                let kind = file_kind(input, e)?;
+                begin(input, capture, Capture::File(kind), &mut s.text);
+            }
+            "name" => begin(input, capture, Capture::Name, &mut s.text),
+            "arch" => begin(input, capture, Capture::Arch, &mut s.text),
+            "rpm:sourcerpm" => begin(input, capture, Capture::SourceRpm, &mut s.text),
+            "checksum" => begin(input, capture, Capture::PkgId, &mut s.text),
+            "version" => s.record.evr = version(input, e, out, &mut s.evr)?,
+            "location" => s.record.location = location(input, e, out)?,
+            "package" => return Err(input.malformed("nested <package>")),
+            name => {
+                if let Some(kind) = DepKind::from_element(name) {
+                    self.dep_kind = Some(kind);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// An empty element outside any package: an empty root (`<metadata packages="0"/>`)
+    /// ends the document.
+    fn empty_outside(
+        &mut self,
+        input: &XmlCursor<'_, '_>,
+        e: &BytesStart<'_>,
+    ) -> Result<Flow, RepodataError> {
+        if self.in_root {
+            return Ok(Flow::More);
+        }
+        if e.name().as_ref() != "metadata" {
+            return Err(input.malformed("expected root element <metadata>"));
+        }
+        self.declared = declared_packages(input, e)?;
+        check_count(input, self.declared, self.found)?;
+        Ok(Flow::Done)
+    }
+
+    /// An empty element inside a package.
+    #[inline]
+    fn empty(
+        &mut self,
+        input: &XmlCursor<'_, '_>,
+        e: &BytesStart<'_>,
+        out: &mut RepoData,
+    ) -> Result<(), RepodataError> {
+        let s = &mut self.s;
+        match e.name().as_ref() {
+            "rpm:entry" => {
+                if let Some(kind) = self.dep_kind {
+                    entry(input, e, kind, out, s)?;
+                }
+            }
+            "version" => s.record.evr = version(input, e, out, &mut s.evr)?,
+            "location" => s.record.location = location(input, e, out)?,
+            // Empty <file/>, <name/>, <rpm:sourcerpm/> etc. carry no text.
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// The end of an element whose text was captured.
+    #[inline]
+    fn end_capture(
+        &mut self,
+        input: &mut XmlCursor<'_, '_>,
+        name: &str,
+        out: &mut RepoData,
+    ) -> Result<(), RepodataError> {
+        let s = &mut self.s;
+        let id = intern(input, out, &s.text)?;
+        match (self.capture, name) {
+            (Capture::File(kind), "file") => s.files.push(FileRecord { path: id, kind }),
+            (Capture::Name, "name") => s.record.name = id,
+            (Capture::Arch, "arch") => s.record.arch = id,
+            (Capture::SourceRpm, "rpm:sourcerpm") => s.record.sourcerpm = id,
+            (Capture::PkgId, "checksum") => s.record.pkgid = id,
+            _ => return Err(input.malformed("unexpected closing tag in text element")),
+        }
+        self.capture = Capture::None;
+        input.set_capturing(false);
+        Ok(())
+    }
+
+    /// The end of an element whose text was not captured.
+    #[inline]
+    fn end(
+        &mut self,
+        input: &XmlCursor<'_, '_>,
+        name: &str,
+        out: &mut RepoData,
+    ) -> Result<Flow, RepodataError> {
+        match name {
+            "package" if self.in_package => {
+                finish_package(input, out, &mut self.s)?;
+                self.in_package = false;
+                self.dep_kind = None;
+                self.found += 1;
+            }
+            "metadata" if !self.in_package => {
+                check_count(input, self.declared, self.found)?;
+                return Ok(Flow::Done);
+            }
+            _ => {
+                if self.dep_kind.is_some() && DepKind::from_element(name).is_some() {
+                    self.dep_kind = None;
+                }
+            }
+        }
+        Ok(Flow::More)
     }
 }
 
 #[inline]
-fn begin(input: &mut XmlInput<'_>, capture: &mut Capture, what: Capture, text: &mut String) {
+fn begin(input: &mut XmlCursor<'_, '_>, capture: &mut Capture, what: Capture, text: &mut String) {
     *capture = what;
     text.clear();
     input.set_capturing(true);
 }
 
 #[inline]
-fn intern(input: &XmlInput<'_>, out: &mut RepoData, s: &str) -> Result<StrId, RepodataError> {
+fn intern(input: &XmlCursor<'_, '_>, out: &mut RepoData, s: &str) -> Result<StrId, RepodataError> {
     out.strings
         .try_intern(s)
         .ok_or_else(|| RepodataError::TooLarge {
@@ -220,7 +284,7 @@ fn intern(input: &XmlInput<'_>, out: &mut RepoData, s: &str) -> Result<StrId, Re
         })
 }
 
-fn file_kind(input: &XmlInput<'_>, e: &BytesStart<'_>) -> Result<FileKind, RepodataError> {
+fn file_kind(input: &XmlCursor<'_, '_>, e: &BytesStart<'_>) -> Result<FileKind, RepodataError> {
     let mut kind = FileKind::File;
     input.for_each_attr(e, |key, value| {
         if key == "type" {
@@ -234,7 +298,7 @@ fn file_kind(input: &XmlInput<'_>, e: &BytesStart<'_>) -> Result<FileKind, Repod
 
 /// Parses `<version epoch ver rel/>` into an interned EVR.
 fn version(
-    input: &XmlInput<'_>,
+    input: &XmlCursor<'_, '_>,
     e: &BytesStart<'_>,
     out: &mut RepoData,
     evr: &mut String,
@@ -261,7 +325,7 @@ fn version(
 
 /// Parses `<location href/>` into an interned href.
 fn location(
-    input: &XmlInput<'_>,
+    input: &XmlCursor<'_, '_>,
     e: &BytesStart<'_>,
     out: &mut RepoData,
 ) -> Result<StrId, RepodataError> {
@@ -290,7 +354,7 @@ pub(crate) fn parse_flags(value: &str) -> Option<u8> {
 
 /// Parses one `<rpm:entry/>` of a dependency block.
 fn entry(
-    input: &XmlInput<'_>,
+    input: &XmlCursor<'_, '_>,
     e: &BytesStart<'_>,
     kind: DepKind,
     out: &mut RepoData,
@@ -346,7 +410,7 @@ fn entry(
 
 /// Moves the scratch package into `out`.
 fn finish_package(
-    input: &XmlInput<'_>,
+    input: &XmlCursor<'_, '_>,
     out: &mut RepoData,
     s: &mut Scratch,
 ) -> Result<(), RepodataError> {
@@ -380,6 +444,8 @@ fn finish_package(
 mod tests {
     use super::*;
     use crate::compression::Compression;
+    use crate::guard::MAX_NODE;
+    use crate::xml::CHUNK;
     use std::path::Path;
 
     pub(crate) fn parse_str(xml: &str) -> Result<RepoData, RepodataError> {
@@ -391,6 +457,35 @@ mod tests {
         let mut out = RepoData::default();
         parse_primary(&mut input, &mut out)?;
         Ok(out)
+    }
+
+    /// Parses `xml` read `chunk` bytes at a time.
+    fn parse_chunked(xml: &str, chunk: usize) -> Result<RepoData, RepodataError> {
+        let mut input = XmlInput::from_reader(
+            Path::new("test-primary.xml"),
+            Compression::None,
+            Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())),
+        )
+        .with_chunk(chunk);
+        let mut out = RepoData::default();
+        parse_primary(&mut input, &mut out)?;
+        Ok(out)
+    }
+
+    /// Parses `xml` whole and read in chunks of every size, and checks that every
+    /// chunking gives the same packages or the same error.
+    fn same_in_any_chunking(xml: &str) -> Result<RepoData, RepodataError> {
+        let whole = parse_str(xml);
+        for chunk in 1..=xml.len() {
+            match (&whole, parse_chunked(xml, chunk)) {
+                (Ok(a), Ok(b)) => assert!(*a == b, "chunks of {chunk}"),
+                (Err(a), Err(b)) => {
+                    assert_eq!(a.to_string(), b.to_string(), "chunks of {chunk}")
+                }
+                (a, b) => panic!("chunks of {chunk}: {a:?}, then {b:?}"),
+            }
+        }
+        whole
     }
 
     const HEAD: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -649,10 +744,13 @@ text</description>
             Box::new(std::io::BufReader::new(stream)),
         );
         let mut out = RepoData::default();
-        match parse_primary(&mut input, &mut out) {
+        let err = match parse_primary(&mut input, &mut out) {
             Ok(n) => panic!("read {n} packages"),
             Err(e) => e,
-        }
+        };
+        let held = input.buffered();
+        assert!(held <= MAX_NODE + 3 * CHUNK, "{held} bytes held for {err}");
+        err
     }
 
     #[test]
@@ -676,8 +774,7 @@ text</description>
             ("<package><name>", "</name>", head + 15),
             ("<package><description>", "</description>", head + 22),
             ("<package><location href=\"", "\"/>", head + 9),
-            // The newline skipped before the comment is read with it.
-            ("<!--", "-->", head - 1),
+            ("<!--", "-->", head),
         ] {
             let err = parse_streamed(&format!("{HEAD}{open}"), "a", 40 << 20, close);
             let msg = err.to_string();
@@ -742,5 +839,68 @@ text</description>
         );
         let r = parse_str(&doc).unwrap();
         assert_eq!(r.str(r.packages[0].name), "foo");
+    }
+
+    #[test]
+    fn packages_cut_anywhere_read_the_same() {
+        // Markup that holds `<` and `&`, where a cut may fall: CDATA, a comment, a PI.
+        let foo = FOO
+            .replace(
+                "<description>Long\ntext</description>",
+                "<description><![CDATA[a <b> & c]]></description><!-- x < y & z --><?pi a<b?>",
+            )
+            .replace(
+                "<name>foo</name>",
+                "<name>f&amp;o<![CDATA[<o>]]>&#x41;</name>",
+            );
+        let doc = format!("{HEAD}{foo}{FOO_SRC}</metadata>\n");
+        let r = same_in_any_chunking(&doc).unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r.str(r.packages[0].name), "f&o<o>A");
+        assert_eq!(r.deps(1, DepKind::Requires).len(), 2);
+    }
+
+    #[test]
+    fn errors_name_the_same_position_wherever_the_document_is_cut() {
+        for (from, to) in [
+            ("<arch>src</arch>", "<arch>src</name>"),
+            ("</format>", "</format></bogus>"),
+            ("\"gcc\"", "\"g\x07cc\""),
+            ("\"gcc\"", "\"gcc&bogus;\""),
+            ("<rpm:sourcerpm/>", "<rpm:sourcerpm/><!-- unclosed"),
+        ] {
+            let doc = format!("{HEAD}{FOO}{}</metadata>", FOO_SRC.replace(from, to));
+            let err = same_in_any_chunking(&doc).unwrap_err();
+            assert!(err.to_string().contains(" at byte "), "{to}: {err}");
+        }
+        let doc = format!("{HEAD}{FOO}{FOO_SRC}</metadata><extra/>");
+        let err = same_in_any_chunking(&doc).unwrap_err();
+        assert!(err.to_string().contains("after the root"), "{err}");
+        let doc = format!("{HEAD}{FOO}{FOO_SRC}");
+        for cut in [doc.len(), doc.len() - 20] {
+            let err = same_in_any_chunking(&doc[..cut]).unwrap_err();
+            assert!(matches!(err, RepodataError::Truncated { .. }), "{err}");
+        }
+    }
+
+    #[test]
+    fn an_event_of_the_longest_length_is_read_and_one_byte_more_is_not() {
+        let head = format!("{HEAD}<package><name>x</name><description>");
+        let doc = |len: usize| {
+            format!(
+                "{head}{}</description></package></metadata>",
+                "a".repeat(len)
+            )
+        };
+        let err = parse_str(&doc(MAX_NODE)).unwrap_err();
+        assert!(matches!(err, RepodataError::PackageCount { .. }), "{err}");
+        let err = parse_str(&doc(MAX_NODE + 1)).unwrap_err();
+        assert!(
+            err.to_string().starts_with(&format!(
+                "oversized metadata in test-primary.xml at byte {}: a tag, text or comment",
+                head.len()
+            )),
+            "{err}"
+        );
     }
 }

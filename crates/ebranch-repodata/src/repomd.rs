@@ -8,7 +8,7 @@ use quick_xml::events::Event;
 use crate::checksum::{Digest, sha256_hex};
 use crate::compression::Compression;
 use crate::error::RepodataError;
-use crate::xml::XmlInput;
+use crate::xml::{Flow, XmlCursor, XmlInput};
 
 /// The largest repomd.xml read (real ones are a few kilobytes).
 pub const MAX_REPOMD_BYTES: u64 = 16 << 20;
@@ -145,7 +145,6 @@ impl Repomd {
         let sha256 = sha256_hex(&bytes);
         let mut input =
             XmlInput::from_reader(path, Compression::None, Box::new(Cursor::new(bytes)));
-        let mut buf = Vec::new();
         let mut text = String::new();
         let mut field = Field::None;
         let mut kind_attr = String::new();
@@ -153,9 +152,8 @@ impl Repomd {
         let mut records = Vec::new();
         let mut revision = None;
         let mut in_root = false;
-        loop {
-            buf.clear();
-            match input.next(&mut buf)? {
+        input.parse(|input, event| {
+            match event {
                 Event::Start(e) => {
                     let name = e.name();
                     let name = name.as_ref();
@@ -164,7 +162,7 @@ impl Repomd {
                             return Err(input.malformed("expected root element <repomd>"));
                         }
                         in_root = true;
-                        continue;
+                        return Ok(Flow::More);
                     }
                     field = match name {
                         "data" => {
@@ -197,7 +195,7 @@ impl Repomd {
                         "open-size" if record.is_some() => Field::OpenSize,
                         "timestamp" if record.is_some() => Field::Timestamp,
                         "location" if record.is_some() => {
-                            location(&input, &e, record.as_mut())?;
+                            location(input, &e, record.as_mut())?;
                             Field::None
                         }
                         _ => Field::None,
@@ -210,7 +208,7 @@ impl Repomd {
                         return Err(input.malformed("expected root element <repomd>"));
                     }
                     if name.as_ref() == "location" {
-                        location(&input, &e, record.as_mut())?;
+                        location(input, &e, record.as_mut())?;
                     }
                 }
                 Event::Text(t) if field != Field::None => {
@@ -224,7 +222,7 @@ impl Repomd {
                 }
                 Event::End(e) => {
                     let value = text.trim();
-                    let number = |input: &XmlInput<'_>| {
+                    let number = |input: &XmlCursor<'_, '_>| {
                         value
                             .parse::<u64>()
                             .map(Some)
@@ -238,20 +236,12 @@ impl Repomd {
                         (Field::OpenChecksum, Some(r)) => {
                             r.open_checksum = Some(checksum(&kind_attr, value))
                         }
-                        (Field::Size, Some(r)) => r.size = number(&input)?,
-                        (Field::OpenSize, Some(r)) => r.open_size = number(&input)?,
-                        (Field::Timestamp, Some(r)) => r.timestamp = number(&input)?,
+                        (Field::Size, Some(r)) => r.size = number(input)?,
+                        (Field::OpenSize, Some(r)) => r.open_size = number(input)?,
+                        (Field::Timestamp, Some(r)) => r.timestamp = number(input)?,
                         _ => match e.name().as_ref() {
                             "data" => records.extend(record.take()),
-                            "repomd" => {
-                                input.finish(&mut buf)?;
-                                return Ok(Repomd {
-                                    path: path.to_path_buf(),
-                                    revision,
-                                    records,
-                                    sha256,
-                                });
-                            }
+                            "repomd" => return Ok(Flow::Done),
                             _ => {}
                         },
                     }
@@ -261,7 +251,14 @@ impl Repomd {
                 Event::Eof => return Err(input.truncated("repomd")),
                 _ => {}
             }
-        }
+            Ok(Flow::More)
+        })?;
+        Ok(Repomd {
+            path: path.to_path_buf(),
+            revision,
+            records,
+            sha256,
+        })
     }
 
     /// The first record of type `kind`, if any.
@@ -341,7 +338,7 @@ fn checksum(kind: &str, hex: &str) -> Checksum {
 }
 
 fn location(
-    input: &XmlInput<'_>,
+    input: &XmlCursor<'_, '_>,
     e: &quick_xml::events::BytesStart<'_>,
     record: Option<&mut RepomdRecord>,
 ) -> Result<(), RepodataError> {

@@ -1,27 +1,74 @@
 //! A streaming XML input over a (decompressed) metadata file, with error
-//! mapping that names the file and the byte position. Every byte passes the
-//! bounds and checks of [`crate::guard`] first.
+//! mapping that names the file and the byte position.
+//!
+//! The document is read in chunks of about [`CHUNK`] bytes, each cut just before its last
+//! `<` (or `&`), so that a chunk ends between two events, and parsed in place by quick-xml's slice
+//! reader (no copy of each event into a buffer). Every byte passes the checks of
+//! [`crate::guard`] before it is parsed, and every event is bounded by [`MAX_NODE`]. A
+//! markup that contains a `<` (a comment, CDATA, a DOCTYPE) may still be cut: its chunk
+//! then ends in an unclosed markup, which is carried into the next, longer chunk.
 
 use std::borrow::Cow;
 use std::io::BufRead;
 use std::path::Path;
 
-use quick_xml::errors::SyntaxError;
+use quick_xml::errors::{IllFormedError, SyntaxError};
 use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use crate::compression::{Compression, open_decompressed};
 use crate::error::{RepodataError, one_line};
-use crate::guard::{Guarded, MAX_NODE, Violation, ViolationKind, is_xml_char, total_limit};
+use crate::guard::{Checker, MAX_NODE, Violation, ViolationKind, is_xml_char, total_limit};
 
-/// A quick-xml reader over one metadata file.
-pub(crate) struct XmlInput<'p> {
-    reader: Reader<Guarded<Box<dyn BufRead + Send>>>,
+/// How many bytes are parsed at once (a chunk is longer only to finish an event).
+pub(crate) const CHUNK: usize = 1 << 20;
+
+/// What names one metadata file in errors.
+#[derive(Clone, Copy)]
+struct FileInfo<'p> {
     path: &'p Path,
     format: Compression,
     /// repomd.xml's `open-size` for this file, if it gives one.
     open_size: Option<u64>,
+}
+
+/// One metadata file, read in checked chunks and parsed with [`XmlInput::parse`].
+pub(crate) struct XmlInput<'p> {
+    source: Box<dyn BufRead + Send>,
+    file: FileInfo<'p>,
+    checker: Checker,
+    /// Read and checked bytes not yet parsed.
+    pending: Vec<u8>,
+    /// Offset of `pending[0]` in the document.
+    base: u64,
+    /// Whether the source has ended.
+    eof: bool,
+    /// Whether text is being captured (see [`XmlCursor::set_capturing`]).
+    capturing: bool,
+    open: OpenTags,
+    /// How many bytes are read for each chunk.
+    chunk: usize,
+}
+
+/// What a parser's event handler tells [`XmlInput::parse`].
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flow {
+    /// More events, please.
+    More,
+    /// The root element ended: the rest may only be whitespace, comments and processing
+    /// instructions, and is read to the end so that the decompressor checks the stream.
+    Done,
+}
+
+/// The parser over one chunk, handed to the event handler with each event: it knows the
+/// position and names the file in errors.
+pub(crate) struct XmlCursor<'p, 'c> {
+    reader: Reader<&'c [u8]>,
+    chunk: &'c [u8],
+    /// Offset of the chunk in the document.
+    base: u64,
+    file: FileInfo<'p>,
 }
 
 impl<'p> XmlInput<'p> {
@@ -49,28 +96,236 @@ impl<'p> XmlInput<'p> {
     fn bounded(
         path: &'p Path,
         format: Compression,
-        reader: Box<dyn BufRead + Send>,
+        source: Box<dyn BufRead + Send>,
         open_size: Option<u64>,
     ) -> Self {
-        let guarded = Guarded::new(reader, total_limit(open_size));
-        let mut reader = Reader::from_reader(guarded);
-        reader.config_mut().trim_text_start = true;
         XmlInput {
-            reader,
-            path,
-            format,
-            open_size,
+            source,
+            file: FileInfo {
+                path,
+                format,
+                open_size,
+            },
+            checker: Checker::new(total_limit(open_size)),
+            pending: Vec::new(),
+            base: 0,
+            eof: false,
+            capturing: false,
+            open: OpenTags::default(),
+            chunk: CHUNK,
         }
     }
 
-    /// The next event, its bytes stored in `buf` (the caller clears it).
-    #[inline]
-    pub fn next<'b>(&mut self, buf: &'b mut Vec<u8>) -> Result<Event<'b>, RepodataError> {
-        self.reader.get_mut().begin_event();
-        match self.reader.read_event_into(buf) {
-            Ok(event) => Ok(event),
-            Err(e) => Err(self.map_error(e)),
+    /// Reads chunks of `chunk` bytes (tests cut documents everywhere with this).
+    #[cfg(test)]
+    pub fn with_chunk(mut self, chunk: usize) -> Self {
+        self.chunk = chunk.max(1);
+        self
+    }
+
+    /// How many bytes are held for parsing (the memory the chunks take).
+    #[cfg(test)]
+    pub fn buffered(&self) -> usize {
+        self.pending.capacity()
+    }
+
+    /// Hands every event of the document to `handler`, in order, until it answers
+    /// [`Flow::Done`] (then checks the rest of the document) or the document ends (then
+    /// the handler sees [`Event::Eof`]).
+    pub fn parse<F>(&mut self, mut handler: F) -> Result<(), RepodataError>
+    where
+        F: FnMut(&mut XmlCursor<'p, '_>, Event<'_>) -> Result<Flow, RepodataError>,
+    {
+        let mut done = false;
+        loop {
+            let cut = self.fill()?;
+            let last = self.eof && cut == self.pending.len();
+            let mut cursor = XmlCursor::new(&self.pending[..cut], self.base, self.file);
+            cursor.set_capturing(self.capturing);
+            let consumed = cursor.run(last, &mut done, &mut self.open, &mut handler)?;
+            self.capturing = cursor.capturing();
+            if last {
+                return Ok(());
+            }
+            self.pending.drain(..consumed);
+            self.base += consumed as u64;
         }
+    }
+
+    /// Reads at least one more chunk (or to the end) into `pending`, checked, and returns
+    /// how much of it to parse: up to [`XmlInput::cut`], or all of it at the end.
+    fn fill(&mut self) -> Result<usize, RepodataError> {
+        let want = self.pending.len() + self.chunk;
+        self.pending.reserve_exact(self.chunk);
+        while !self.eof && self.pending.len() < want {
+            let data = match self.source.fill_buf() {
+                Ok(data) => data,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(self.cursor().io_error(&e)),
+            };
+            if data.is_empty() {
+                self.eof = true;
+                break;
+            }
+            let n = data.len().min(want - self.pending.len());
+            if let Err(v) = self.checker.check(&data[..n]) {
+                return Err(self.cursor().violation_error(&v));
+            }
+            self.pending.extend_from_slice(&data[..n]);
+            self.source.consume(n);
+        }
+        if self.eof {
+            return Ok(self.pending.len());
+        }
+        if self.pending.len() > MAX_NODE {
+            self.check_unfinished()?;
+        }
+        Ok(self.cut())
+    }
+
+    /// Where a chunk of `pending` ends between two events: before its last `<` or, in a
+    /// long run of text and references without one, before its last `&`. At 0 when
+    /// neither is past the start (the first event is unfinished).
+    fn cut(&self) -> usize {
+        let last = |byte| self.pending.iter().rposition(|&b| b == byte);
+        match last(b'<') {
+            Some(at) if at > 0 => at,
+            _ => last(b'&').unwrap_or(0),
+        }
+    }
+
+    /// Fails when the event `pending` ends in, unfinished, is already longer than
+    /// [`MAX_NODE`] (the cold path of [`XmlInput::fill`]).
+    #[cold]
+    fn check_unfinished(&self) -> Result<(), RepodataError> {
+        let cursor = XmlCursor::new(&self.pending, self.base, self.file);
+        let start = cursor.unfinished_event(self.capturing);
+        if self.pending.len() - start > MAX_NODE {
+            let v = Violation {
+                position: self.base + start as u64,
+                kind: ViolationKind::NodeTooLong,
+            };
+            return Err(self.cursor().violation_error(&v));
+        }
+        Ok(())
+    }
+
+    /// A cursor over the unparsed bytes, for errors.
+    fn cursor(&self) -> XmlCursor<'p, '_> {
+        XmlCursor::new(&[], self.base, self.file)
+    }
+}
+
+impl<'p, 'c> XmlCursor<'p, 'c> {
+    fn new(chunk: &'c [u8], base: u64, file: FileInfo<'p>) -> Self {
+        let mut reader = Reader::from_reader(chunk);
+        let config = reader.config_mut();
+        // End tags are checked against start tags by `OpenTags`, across chunks.
+        config.check_end_names = false;
+        config.allow_unmatched_ends = true;
+        XmlCursor {
+            reader,
+            chunk,
+            base,
+            file,
+        }
+    }
+
+    /// Reads events of the chunk and hands them to `handler`; returns how many bytes of
+    /// the chunk were parsed (all, unless it ends in an unclosed markup).
+    fn run<F>(
+        &mut self,
+        last: bool,
+        done: &mut bool,
+        open: &mut OpenTags,
+        handler: &mut F,
+    ) -> Result<usize, RepodataError>
+    where
+        F: FnMut(&mut XmlCursor<'p, 'c>, Event<'c>) -> Result<Flow, RepodataError>,
+    {
+        loop {
+            let before = self.reader.buffer_position();
+            let event = match self.reader.read_event() {
+                Ok(Event::Eof) if !last => return Ok(self.reader.buffer_position() as usize),
+                Ok(event) => event,
+                Err(quick_xml::Error::Syntax(e))
+                    if !last && e != SyntaxError::InvalidBangMarkup =>
+                {
+                    // An unclosed markup at the end of the chunk: parse it again with more.
+                    return Ok(self.reader.error_position() as usize);
+                }
+                Err(e) => return Err(self.map_error(e)),
+            };
+            if self.reader.buffer_position() - before > MAX_NODE as u64 {
+                let v = Violation {
+                    position: self.base + before,
+                    kind: ViolationKind::NodeTooLong,
+                };
+                return Err(self.violation_error(&v));
+            }
+            match &event {
+                Event::Start(e) => open.open(e.name().as_ref()),
+                Event::End(e) => {
+                    if let Err(e) = open.close(e.name().as_ref()) {
+                        return Err(self.ill_formed_end(before, e));
+                    }
+                }
+                _ => {}
+            }
+            let eof = matches!(event, Event::Eof);
+            if *done {
+                self.after_root(event)?;
+            } else if handler(self, event)? == Flow::Done {
+                *done = true;
+            }
+            if eof {
+                return Ok(self.reader.buffer_position() as usize);
+            }
+        }
+    }
+
+    /// An end tag that does not close the innermost open element: an error at its `<`.
+    #[cold]
+    fn ill_formed_end(&self, before: u64, e: IllFormedError) -> RepodataError {
+        let read = &self.chunk[before as usize..self.reader.buffer_position() as usize];
+        let at = read.iter().position(|&b| b == b'<').unwrap_or(0);
+        RepodataError::MalformedXml {
+            path: self.file.path.to_path_buf(),
+            position: self.base + before + at as u64,
+            message: one_line(quick_xml::Error::IllFormed(e)),
+        }
+    }
+
+    /// Where the event the chunk ends in, unfinished, starts.
+    fn unfinished_event(mut self, capturing: bool) -> usize {
+        self.set_capturing(capturing);
+        loop {
+            let before = self.reader.buffer_position();
+            match self.reader.read_event() {
+                Ok(Event::Eof) => return before as usize,
+                Ok(_) if self.reader.buffer_position() as usize == self.chunk.len() => {
+                    return before as usize;
+                }
+                Ok(_) => {}
+                Err(_) => return self.reader.error_position() as usize,
+            }
+        }
+    }
+
+    /// Checks what follows the root element: whitespace, comments and processing
+    /// instructions only.
+    fn after_root(&self, event: Event<'_>) -> Result<(), RepodataError> {
+        match event {
+            Event::Eof | Event::Comment(_) | Event::PI(_) => Ok(()),
+            Event::Text(t) if t.trim_ascii().is_empty() => Ok(()),
+            _ => Err(self.malformed("content after the root element")),
+        }
+    }
+
+    /// The current position in the document.
+    #[inline]
+    fn position(&self) -> u64 {
+        self.base + self.reader.buffer_position()
     }
 
     /// Whether text is being captured. Outside captured elements leading
@@ -81,23 +336,24 @@ impl<'p> XmlInput<'p> {
         self.reader.config_mut().trim_text_start = !capturing;
     }
 
+    fn capturing(&self) -> bool {
+        !self.reader.config().trim_text_start
+    }
+
     /// Converts a quick-xml error into ours, with the error position.
     pub fn map_error(&self, error: quick_xml::Error) -> RepodataError {
         match error {
-            quick_xml::Error::Io(io) => match crate::guard::violation(&io) {
-                Some(v) => self.violation_error(v),
-                None => self.io_error(&io),
-            },
+            quick_xml::Error::Io(io) => self.io_error(&io),
             quick_xml::Error::Syntax(e) if e != SyntaxError::InvalidBangMarkup => {
                 RepodataError::Truncated {
-                    path: self.path.to_path_buf(),
-                    position: self.reader.buffer_position(),
+                    path: self.file.path.to_path_buf(),
+                    position: self.position(),
                     detail: format!("inside markup ({e})"),
                 }
             }
             other => RepodataError::MalformedXml {
-                path: self.path.to_path_buf(),
-                position: self.reader.error_position(),
+                path: self.file.path.to_path_buf(),
+                position: self.base + self.reader.error_position(),
                 message: one_line(other),
             },
         }
@@ -106,13 +362,13 @@ impl<'p> XmlInput<'p> {
     fn violation_error(&self, v: &Violation) -> RepodataError {
         match v.kind {
             ViolationKind::ForbiddenChar(_) => RepodataError::MalformedXml {
-                path: self.path.to_path_buf(),
+                path: self.file.path.to_path_buf(),
                 position: v.position,
                 message: v.to_string(),
             },
             ViolationKind::NodeTooLong => self.oversized(v.position, v.to_string()),
             ViolationKind::TooLarge { .. } => {
-                let why = match self.open_size {
+                let why = match self.file.open_size {
                     Some(n) => format!("{v}: repomd.xml gives its open-size as {n}"),
                     None => format!("{v}: the limit without an open-size in repomd.xml"),
                 };
@@ -123,7 +379,7 @@ impl<'p> XmlInput<'p> {
 
     fn oversized(&self, position: u64, message: String) -> RepodataError {
         RepodataError::Oversized {
-            path: self.path.to_path_buf(),
+            path: self.file.path.to_path_buf(),
             position,
             message,
         }
@@ -142,18 +398,21 @@ impl<'p> XmlInput<'p> {
     #[cold]
     fn text_too_long(&self) -> RepodataError {
         self.oversized(
-            self.reader.buffer_position(),
+            self.position(),
             format!("an element's text longer than {} MiB", MAX_NODE >> 20),
         )
     }
 
     fn io_error(&self, io: &std::io::Error) -> RepodataError {
-        if self.format == Compression::None {
-            RepodataError::io(self.path, std::io::Error::new(io.kind(), io.to_string()))
+        if self.file.format == Compression::None {
+            RepodataError::io(
+                self.file.path,
+                std::io::Error::new(io.kind(), io.to_string()),
+            )
         } else {
             RepodataError::Decompress {
-                path: self.path.to_path_buf(),
-                format: self.format,
+                path: self.file.path.to_path_buf(),
+                format: self.file.format,
                 message: one_line(io),
             }
         }
@@ -162,8 +421,8 @@ impl<'p> XmlInput<'p> {
     /// A "malformed XML" error at the current position.
     pub fn malformed(&self, message: impl std::fmt::Display) -> RepodataError {
         RepodataError::MalformedXml {
-            path: self.path.to_path_buf(),
-            position: self.reader.buffer_position(),
+            path: self.file.path.to_path_buf(),
+            position: self.position(),
             message: one_line(message),
         }
     }
@@ -171,34 +430,15 @@ impl<'p> XmlInput<'p> {
     /// A "truncated" error: the document ended before `</root>`.
     pub fn truncated(&self, root: &str) -> RepodataError {
         RepodataError::Truncated {
-            path: self.path.to_path_buf(),
-            position: self.reader.buffer_position(),
+            path: self.file.path.to_path_buf(),
+            position: self.position(),
             detail: format!("before </{root}>"),
         }
     }
 
     /// The file being read.
     pub fn path(&self) -> &'p Path {
-        self.path
-    }
-
-    /// Reads the rest of the stream after the root element, so that the
-    /// decompressor verifies the stream's end (checksum, trailing garbage),
-    /// and rejects anything but whitespace, comments and processing
-    /// instructions there.
-    pub fn finish(&mut self, buf: &mut Vec<u8>) -> Result<(), RepodataError> {
-        loop {
-            buf.clear();
-            match self.next(buf)? {
-                Event::Eof => break,
-                Event::Text(t) if t.trim_ascii().is_empty() => {}
-                Event::Comment(_) | Event::PI(_) => {}
-                _ => return Err(self.malformed("content after the root element")),
-            }
-        }
-        // quick-xml reports Eof only once the underlying reader returned
-        // 0 bytes, so the decompressor has checked the end of its stream.
-        Ok(())
+        self.file.path
     }
 
     /// An attribute value with entities resolved and whitespace normalized
@@ -296,9 +536,44 @@ impl<'p> XmlInput<'p> {
     }
 }
 
+/// The names of the open elements, kept across chunks so that every end tag is checked
+/// against its start tag wherever the document was cut.
+#[derive(Default)]
+struct OpenTags {
+    names: String,
+    starts: Vec<usize>,
+}
+
+impl OpenTags {
+    #[inline]
+    fn open(&mut self, name: &str) {
+        self.starts.push(self.names.len());
+        self.names.push_str(name);
+    }
+
+    /// Closes the innermost open element, which must be `name`.
+    #[inline]
+    fn close(&mut self, name: &str) -> Result<(), IllFormedError> {
+        let Some(start) = self.starts.pop() else {
+            return Err(IllFormedError::UnmatchedEndTag(name.to_owned()));
+        };
+        let expected = &self.names[start..];
+        let result = if expected == name {
+            Ok(())
+        } else {
+            Err(IllFormedError::MismatchedEndTag {
+                expected: expected.to_owned(),
+                found: name.to_owned(),
+            })
+        };
+        self.names.truncate(start);
+        result
+    }
+}
+
 /// Parses the root element's `packages="N"` attribute, if any.
 pub(crate) fn declared_packages(
-    input: &XmlInput<'_>,
+    input: &XmlCursor<'_, '_>,
     root: &BytesStart<'_>,
 ) -> Result<Option<u64>, RepodataError> {
     let mut declared = None;
@@ -318,7 +593,7 @@ pub(crate) fn declared_packages(
 
 /// Checks the number of packages read against the declared count.
 pub(crate) fn check_count(
-    input: &XmlInput<'_>,
+    input: &XmlCursor<'_, '_>,
     declared: Option<u64>,
     found: u64,
 ) -> Result<(), RepodataError> {
@@ -342,11 +617,12 @@ mod tests {
     use std::path::Path;
 
     fn attrs(tag: &str) -> Result<Vec<(String, String)>, RepodataError> {
-        let input = XmlInput::from_reader(
-            Path::new("a.xml"),
-            Compression::None,
-            Box::new(std::io::Cursor::new(Vec::new())),
-        );
+        let file = FileInfo {
+            path: Path::new("a.xml"),
+            format: Compression::None,
+            open_size: None,
+        };
+        let input = XmlCursor::new(&[], 0, file);
         let name_len = tag.find(' ').unwrap_or(tag.len());
         let e = BytesStart::from_content(tag, name_len);
         let mut out = Vec::new();
