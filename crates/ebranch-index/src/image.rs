@@ -708,14 +708,16 @@ impl SectionReader<'_> {
         let mut out = Vec::with_capacity(len / size);
         let step = (CHUNK / size).max(1) * size;
         let mut hasher = FastHasher::new();
-        let mut buf = std::mem::take(&mut self.buf);
+        // Zeroed once per thread, not once per section.
+        if self.buf.len() < step.min(len) {
+            self.buf.resize(step, 0);
+        }
         for start in (0..len).step_by(step) {
-            buf.resize(step.min(len - start), 0);
-            read_at(self.file, &mut buf, section.at + start as u64)?;
-            hasher.update(&buf);
+            let buf = &mut self.buf[..step.min(len - start)];
+            read_at(self.file, buf, section.at + start as u64)?;
+            hasher.update(buf);
             out.extend(buf.chunks_exact(size).map(T::take));
         }
-        self.buf = buf;
         check_sum(hasher, section)?;
         Ok(out)
     }
