@@ -3,13 +3,15 @@
 prints wall time, CPU time, peak memory and their ratios to libsolv, then the targets of
 issue 12 as met or missed.
 
-  bench/bench.py [--runs N] [--ebranch PATH] [repoclosure] [closure] [gap]
+  bench/bench.py [--runs N] [--ebranch PATH] [--realtime] [repoclosure] [closure] [gap]
 
 Wall time, CPU time (user + system) and peak RSS come from os.wait4 of each child process
 (median of N runs). On a busy machine wall times stretch; the ratio of CPU times measured in
 the same run stays close to the idle machine's wall ratio. `cold` runs ebranch with an empty
 index cache; `warm` with the cache (parsed repositories and the pool image) it left behind.
-Build first: cargo build --release.
+On a shared machine, `--realtime` runs every measured command (ours and libsolv's) under
+`chrt -f 50` (root or CAP_SYS_NICE): other work then cannot take the cores from it, so wall
+times come out as on an idle machine. Build first: cargo build --release.
 """
 import argparse
 import os
@@ -25,8 +27,13 @@ DATA = os.path.join(ROOT, "..", "shared", "data")
 ORACLE = os.path.join(ROOT, "..", "shared", "tools", "solv_oracle.py")
 
 
+# Prefix of every measured command (see --realtime).
+PREFIX = []
+
+
 def measure(argv):
     """(wall seconds, cpu seconds, peak RSS MiB) of one run, output discarded."""
+    argv = PREFIX + argv
     start = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -156,10 +163,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--ebranch", default=os.path.join(ROOT, "target", "release", "ebranch"))
+    ap.add_argument("--realtime", action="store_true",
+                    help="run measured commands under chrt -f 50 (wall times as on an idle machine)")
     ap.add_argument("which", nargs="*", default=["repoclosure", "closure", "gap"])
     args = ap.parse_args()
     if not os.path.exists(args.ebranch):
         sys.exit("build first: cargo build --release (looked for %s)" % args.ebranch)
+    if args.realtime:
+        PREFIX.extend(["chrt", "-f", "50"])
     benches = {"repoclosure": bench_repoclosure, "closure": bench_closure, "gap": bench_gap}
     results = {}
     for name in args.which:
