@@ -144,7 +144,7 @@ TARGETS = [
 
 
 def check_targets(results):
-    print("targets (wall figures stretch on a busy machine; see the cpu ratios)")
+    print("targets (wall figures stretch on a busy machine unless --realtime is given)")
     for bench, prefix, what, limit in TARGETS:
         if bench not in results:
             continue
