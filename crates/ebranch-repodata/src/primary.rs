@@ -749,7 +749,10 @@ text</description>
             Err(e) => e,
         };
         let held = input.buffered();
-        assert!(held <= MAX_NODE + 3 * CHUNK, "{held} bytes held for {err}");
+        assert!(
+            held <= 2 * (MAX_NODE + 2 * CHUNK),
+            "{held} bytes held for {err}"
+        );
         err
     }
 

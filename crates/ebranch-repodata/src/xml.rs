@@ -156,7 +156,6 @@ impl<'p> XmlInput<'p> {
     /// how much of it to parse: up to [`XmlInput::cut`], or all of it at the end.
     fn fill(&mut self) -> Result<usize, RepodataError> {
         let want = self.pending.len() + self.chunk;
-        self.pending.reserve_exact(self.chunk);
         while !self.eof && self.pending.len() < want {
             let data = match self.source.fill_buf() {
                 Ok(data) => data,
