@@ -71,7 +71,7 @@ impl Pool {
         intern_paths(&inputs, &flags, &mut names);
         let n_path_keys = names.table.len();
 
-        let mut b = Tables::default();
+        let mut b = Tables::sized(&inputs);
         let mut repos = Vec::with_capacity(inputs.len());
         let mut first = 0usize;
         // Each repository's parsed data is freed as soon as it is converted.
@@ -180,7 +180,6 @@ fn intern_paths(inputs: &[RepoInput], flags: &[u32], names: &mut Interner) {
 }
 
 /// The pool's arrays as they are filled, package by package.
-#[derive(Default)]
 struct Tables {
     pkgs: Vec<PkgRow>,
     dep_start: Vec<u32>,
@@ -197,6 +196,31 @@ struct Tables {
 }
 
 impl Tables {
+    /// Tables with room for every package, dependency and file of `inputs`, so that they
+    /// are allocated once rather than grown by copying (the distinct dependencies and the
+    /// pairs get an upper bound; capacity never written costs no memory).
+    fn sized(inputs: &[RepoInput]) -> Tables {
+        let sum = |f: fn(&RepoData) -> usize| inputs.iter().map(|i| f(&i.data)).sum::<usize>();
+        let (pkgs, deps, files) = (
+            sum(|d| d.packages.len()),
+            sum(|d| d.deps.len()),
+            sum(|d| d.files.len()),
+        );
+        Tables {
+            pkgs: Vec::with_capacity(pkgs),
+            dep_start: Vec::with_capacity(pkgs + 1),
+            dep_occ: Vec::with_capacity(deps),
+            deps: Vec::with_capacity(deps + pkgs),
+            dep_ids: HashTable::new(),
+            file_start: Vec::with_capacity(pkgs + 1),
+            file_paths: Vec::with_capacity(files),
+            provide_pairs: Vec::with_capacity(deps + pkgs),
+            file_pairs: Vec::with_capacity(files),
+            name_pairs: Vec::with_capacity(pkgs),
+            source_pairs: Vec::with_capacity(pkgs),
+        }
+    }
+
     /// The id of a distinct dependency, added if new.
     fn dep(&mut self, row: DepRow) -> Result<u32, IndexError> {
         let hash = FxBuildHasher.hash_one(row);
