@@ -55,6 +55,9 @@ pub struct Resolver<'p> {
     pool: &'p Pool,
     roles: &'p Roles,
     literal_install: bool,
+    /// Whether [`Resolver::resolve_requires`] keeps its dense tables (a fork, asked each
+    /// dependency once, does not: they would cost more than they save).
+    dense_memo: bool,
     memo: FxHashMap<(NameId, u8, NameId), Resolution>,
     /// Per `DepId`, build (`[0]`) and install-time (`[1]`): the index of its answer in
     /// `answers`, or [`UNKNOWN`].
@@ -71,6 +74,7 @@ impl<'p> Resolver<'p> {
             pool,
             roles,
             literal_install: false,
+            dense_memo: true,
             memo: FxHashMap::default(),
             dense: [Vec::new(), Vec::new()],
             answers: Vec::new(),
@@ -80,10 +84,13 @@ impl<'p> Resolver<'p> {
     }
 
     /// A resolver over the same pool, roles and options with nothing memoised yet, for
-    /// another thread: its answers are the same, since no answer depends on what was
-    /// asked before.
+    /// another thread that asks each dependency once: its answers are the same, since no
+    /// answer depends on what was asked before.
     pub(crate) fn fork(&self) -> Resolver<'p> {
-        Resolver::new(self.pool, self.roles).literal_install_deps(self.literal_install)
+        Resolver {
+            dense_memo: false,
+            ..Resolver::new(self.pool, self.roles).literal_install_deps(self.literal_install)
+        }
     }
 
     /// Take install-time Requires literally, as libsolv-based tools do, instead of
@@ -100,6 +107,11 @@ impl<'p> Resolver<'p> {
     /// [`Resolver::literal_install_deps`] is set. Falls back to the literal dependency when
     /// the regenerated form does not help.
     pub fn resolve_requires(&mut self, dep: &DepRef<'_>, install: bool) -> &Resolution {
+        if !self.dense_memo {
+            let answer = self.compute_requires(dep, install);
+            self.answers.push(answer);
+            return self.answers.last().expect("just pushed");
+        }
         let table = usize::from(install);
         if self.dense[table].is_empty() {
             self.dense[table] = vec![UNKNOWN; self.pool.dep_count()];
