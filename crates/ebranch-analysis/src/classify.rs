@@ -210,6 +210,8 @@ pub struct LayerRequires {
     slot: Vec<u32>,
     /// The carriers of each filed dependency, in package order.
     carriers: Vec<Vec<PkgId>>,
+    /// The dependency of each entry of `carriers`.
+    filed: Vec<DepId>,
 }
 
 /// A dependency not filed under any wanted name, in [`LayerRequires`].
@@ -231,42 +233,74 @@ impl LayerRequires {
                 wanted.extend(provided_names(pool, &current_build(pool, roles, source)));
             }
         }
-        let mut layer = LayerRequires::default();
-        if !wanted.is_empty() {
-            layer.build(pool, roles, &wanted);
+        if wanted.is_empty() {
+            return LayerRequires::default();
         }
-        layer
+        let layer: Vec<PkgId> = roles
+            .repos(Role::TargetLayer)
+            .flat_map(|repo| pool.repo_packages(repo))
+            .filter(|&t| roles.of(pool, t) == Role::TargetLayer && pool.is_installable(t))
+            .collect();
+        // The layer in consecutive parts, one per core; each part's carriers follow the
+        // previous part's, so every list stays in package order.
+        let part = crate::parallel::part_len(layer.len(), 4096);
+        let parts = crate::parallel::in_parts(&layer, part, |packages| {
+            LayerRequires::of_packages(pool, &wanted, packages)
+        });
+        let mut parts = parts.into_iter();
+        let mut index = parts.next().unwrap_or_default();
+        for part in parts {
+            index.absorb(part);
+        }
+        index.by_name.sort_unstable();
+        index.by_name.dedup();
+        index
     }
 
-    fn build(&mut self, pool: &Pool, roles: &Roles, wanted: &FxHashSet<NameId>) {
-        self.slot = vec![NOT_SEEN; pool.dep_count()];
+    /// The index over the Requires of `packages` (visible target-layer packages, in order).
+    fn of_packages(pool: &Pool, wanted: &FxHashSet<NameId>, packages: &[PkgId]) -> LayerRequires {
+        let mut index = LayerRequires {
+            slot: vec![NOT_SEEN; pool.dep_count()],
+            ..LayerRequires::default()
+        };
         let mut names = Vec::new();
-        for repo in roles.repos(Role::TargetLayer) {
-            for t in pool.repo_packages(repo) {
-                if roles.of(pool, t) != Role::TargetLayer || !pool.is_installable(t) {
-                    continue;
+        for &t in packages {
+            for dep in pool.package(t).requires() {
+                let d = dep.id();
+                if index.slot[d.index()] == NOT_SEEN {
+                    let hit = index.file_by_name(pool, d, wanted, &mut names);
+                    index.slot[d.index()] = if hit {
+                        index.filed.push(d);
+                        index.carriers.push(Vec::new());
+                        index.carriers.len() as u32 - 1
+                    } else {
+                        NOT_FILED
+                    };
                 }
-                for dep in pool.package(t).requires() {
-                    let d = dep.id();
-                    if self.slot[d.index()] == NOT_SEEN {
-                        let hit = self.file_by_name(pool, d, wanted, &mut names);
-                        self.slot[d.index()] = if hit {
-                            self.carriers.push(Vec::new());
-                            self.carriers.len() as u32 - 1
-                        } else {
-                            NOT_FILED
-                        };
-                    }
-                    if let Some(list) = self.carriers.get_mut(self.slot[d.index()] as usize)
-                        // A package listing one dependency twice carries it once.
-                        && list.last() != Some(&t)
-                    {
-                        list.push(t);
-                    }
+                if let Some(list) = index.carriers.get_mut(index.slot[d.index()] as usize)
+                    // A package listing one dependency twice carries it once.
+                    && list.last() != Some(&t)
+                {
+                    list.push(t);
                 }
             }
         }
-        self.by_name.sort_unstable();
+        index
+    }
+
+    /// Adds the index of the packages that follow this one's.
+    fn absorb(&mut self, later: LayerRequires) {
+        self.by_name.extend(later.by_name);
+        for (d, list) in later.filed.into_iter().zip(later.carriers) {
+            match self.carriers.get_mut(self.slot[d.index()] as usize) {
+                Some(mine) => mine.extend(list),
+                None => {
+                    self.slot[d.index()] = self.carriers.len() as u32;
+                    self.filed.push(d);
+                    self.carriers.push(list);
+                }
+            }
+        }
     }
 
     /// Files `dep` under its name, or a rich one under each of its operand names, keeping
@@ -553,5 +587,49 @@ mod tests {
         );
         assert_eq!(compat_name("gtk2", "2.24.33"), "gtk2_2.24");
         assert_eq!(compat_name("foo", "7"), "foo7");
+    }
+
+    /// A part of the layer index filing `(dependency, carriers)` and `by_name` entries.
+    fn part(deps: usize, filed: &[(u32, &[u32])], by_name: &[u64]) -> LayerRequires {
+        let mut index = LayerRequires {
+            slot: vec![NOT_SEEN; deps],
+            by_name: by_name.to_vec(),
+            ..LayerRequires::default()
+        };
+        for (i, (d, carriers)) in filed.iter().enumerate() {
+            index.slot[*d as usize] = i as u32;
+            index.filed.push(DepId(*d));
+            index
+                .carriers
+                .push(carriers.iter().map(|&p| PkgId(p)).collect());
+        }
+        index
+    }
+
+    #[test]
+    fn a_later_part_of_the_layer_adds_its_carriers_after_the_earlier_ones() {
+        let mut first = part(10, &[(7, &[1, 2])], &[(1 << 32) | 7]);
+        first.slot[3] = NOT_FILED;
+        let later = part(
+            10,
+            &[(7, &[5]), (4, &[6, 8])],
+            &[(1 << 32) | 7, (2 << 32) | 4],
+        );
+        first.absorb(later);
+        let ids = |d: u32| {
+            first
+                .carriers(DepId(d))
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(7), [1, 2, 5], "one list, in package order");
+        assert_eq!(ids(4), [6, 8], "a dependency only the later part carries");
+        assert!(ids(3).is_empty() && ids(9).is_empty());
+        assert_eq!(
+            first.by_name.len(),
+            3,
+            "deduplicated after the merge, not before"
+        );
     }
 }

@@ -164,10 +164,26 @@ pub fn closure(resolver: &mut Resolver<'_>, roots: &[String], options: &ClosureO
     let layer =
         LayerRequires::for_sources(pool, roles, state.out.sources.keys().map(String::as_str));
     let needs = needs_by_source(pool, &state.out);
-    for (name, entry) in &mut state.out.sources {
+    // Each source is classified on its own: spread over the cores.
+    let classes = {
+        let names: Vec<&String> = state.out.sources.keys().collect();
+        let part = crate::parallel::part_len(names.len(), 16);
+        crate::parallel::in_parts(&names, part, |part| {
+            part.iter()
+                .map(|name| {
+                    let need = needs.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+                    classify(pool, roles, name, need, &layer)
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    for ((name, entry), (class, impact)) in state
+        .out
+        .sources
+        .iter_mut()
+        .zip(classes.into_iter().flatten())
+    {
         entry.name.clone_from(name);
-        let need = needs.get(name.as_str()).map_or(&[][..], Vec::as_slice);
-        let (class, impact) = classify(pool, roles, name, need, &layer);
         entry.class = Some(class);
         entry.impact = impact;
     }
