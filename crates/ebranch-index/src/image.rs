@@ -426,7 +426,7 @@ impl Pool {
         labels: Vec<String>,
         arches: ArchSet,
     ) -> Result<Pool, CacheInvalid> {
-        let (file, len) = open(path)?;
+        let (file, len) = ebranch_repodata::cache::open_cache_file(path)?;
         let table = read_header(&file, len, key)?;
         let counts = Counts::of(&table);
         let mut sections = load_all(&file, &table, &counts)?.into_iter();
@@ -540,21 +540,6 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&bytes[at..at + 8]);
     u64::from_le_bytes(w)
-}
-
-/// Opens an image and gives its length.
-fn open(path: &Path) -> Result<(File, u64), CacheInvalid> {
-    // Never a FIFO or a device in place of the image: they would hang the run.
-    let file = match ebranch_fs::open_regular(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(CacheInvalid::Missing),
-        Err(e) => return Err(CacheInvalid::Unreadable(e.to_string())),
-    };
-    let len = file
-        .metadata()
-        .map_err(|e| CacheInvalid::Unreadable(e.to_string()))?
-        .len();
-    Ok((file, len))
 }
 
 /// Reads and checks the header of an image `len` bytes long (magic, version, build,

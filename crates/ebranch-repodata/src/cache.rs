@@ -362,23 +362,28 @@ fn le32(b: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
 }
 
+/// Opens a cache file (an index cache or a pool image) for reading and gives its length.
+/// A FIFO or device in its place is refused, not read (it would hang the run); the file
+/// is then rebuilt and replaces it.
+pub fn open_cache_file(path: &Path) -> Result<(File, u64), CacheInvalid> {
+    let file = match ebranch_fs::open_regular(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(CacheInvalid::Missing),
+        Err(e) => return Err(CacheInvalid::Unreadable(e.to_string())),
+    };
+    let len = file
+        .metadata()
+        .map_err(|e| CacheInvalid::Unreadable(e.to_string()))?
+        .len();
+    Ok((file, len))
+}
 /// Reads and validates a cache file, returning why it is unusable if so.
 pub(crate) fn try_read_cache(
     path: &Path,
     expected_key: &str,
     options: &ReadOptions,
 ) -> Result<RepoData, CacheInvalid> {
-    // A FIFO or device here is refused, not read (it would hang the run); the cache
-    // file is then rebuilt and replaces it.
-    let mut file = match ebranch_fs::open_regular(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(CacheInvalid::Missing),
-        Err(e) => return Err(CacheInvalid::Unreadable(e.to_string())),
-    };
-    let file_len = file
-        .metadata()
-        .map_err(|e| CacheInvalid::Unreadable(e.to_string()))?
-        .len();
+    let (mut file, file_len) = open_cache_file(path)?;
     let mut head = [0u8; HASHED_FROM as usize];
     file.read_exact(&mut head).map_err(|e| {
         if e.kind() == io::ErrorKind::UnexpectedEof {
