@@ -1,11 +1,15 @@
-//! Building a pool from parsed repositories: the one global interning of their strings,
-//! the distinct dependencies, and the indexes.
+//! Building a pool from parsed repositories: one table of their strings, the distinct
+//! dependencies, and the indexes.
 //!
-//! String ids are handed out in three passes so that the indexes stay small: first every
-//! name a name index is keyed by (package, provide and source names), then the paths of
-//! installable packages' files, then everything else. The provides, name and source
-//! indexes then only span the first ids, and the file index the first two groups, rather
-//! than every string (at Fedora scale most strings are paths, EVRs and locations).
+//! The repository with the most strings lends its own string table, so only the other
+//! repositories' strings are hashed again ([`Ids`]). String ids are handed out in three
+//! passes so that the indexes stay small: first every name a name index is keyed by
+//! (package, provide and source names), then the paths of installable packages' files,
+//! then everything else. The provides, name and source indexes then only span the first
+//! ids, and the file index the first two groups, rather than every string (at Fedora
+//! scale most strings are paths, EVRs and locations). The third pass rewrites each
+//! repository's ids as pool ids in place and drops its own table, so the packages are
+//! converted without a lookup, while a second thread builds the strings' hash index.
 
 use ebranch_repodata::{DepKind, RepoData, StrId, StringTable};
 use ebranch_rpm::{Requirement, parse_rich};
@@ -15,7 +19,7 @@ use std::hash::BuildHasher;
 
 use crate::arch::{ArchSet, is_source_arch};
 use crate::error::IndexError;
-use crate::ids::PkgId;
+use crate::ids::{NameId, PkgId};
 use crate::package::source_name_of_rpm;
 use crate::pool::{
     Csr, DEP_MASK, DepRow, INSTALLABLE, KIND_SHIFT, PRE, PkgRow, Pool, Provide, RepoInput,
@@ -24,76 +28,164 @@ use crate::pool::{
 use crate::rich::RichTable;
 use crate::strings::Strings;
 
-/// Marks a local string not interned yet.
+/// Marks a string not met yet.
 const NONE: u32 = u32::MAX;
 
-/// The global interner and, per repository, local string id → global id.
-struct Interner {
-    table: StringTable,
-    remap: Vec<Vec<u32>>,
+/// Hands out the pool's string ids without hashing every repository's strings again.
+///
+/// The repository with the most strings lends its table (`merged`): its local ids are
+/// merged ids, so its strings are never hashed here. The other repositories' strings are
+/// interned into that table as the passes meet them. A pool id is given to each merged
+/// string when a pass first meets it, and only those strings are copied into the pool.
+struct Ids {
+    merged: StringTable,
+    /// The repository whose table `merged` started as (`usize::MAX`: none).
+    base: usize,
+    /// Per repository other than `base`: local id → merged id, [`NONE`] until met.
+    merged_of: Vec<Vec<u32>>,
+    /// Merged id → pool id, [`NONE`] until met.
+    pool_of: Vec<u32>,
+    /// The merged id of each pool id.
+    order: Vec<u32>,
 }
 
-impl Interner {
-    fn id(&mut self, repo: usize, data: &RepoData, local: StrId) -> u32 {
-        let known = self.remap[repo][local.index()];
-        if known != NONE {
-            return known;
+impl Ids {
+    /// Takes the table of the repository with the most strings (the first of equals).
+    fn new(inputs: &mut [RepoInput]) -> Ids {
+        let most = inputs.iter().map(|i| i.data.strings.len()).max();
+        let base = (inputs.iter())
+            .position(|i| Some(i.data.strings.len()) == most)
+            .unwrap_or(usize::MAX);
+        let merged = match inputs.get_mut(base) {
+            Some(input) => std::mem::take(&mut input.data.strings),
+            None => StringTable::new(),
+        };
+        // The merged table grows by the others' strings and the derived source names at
+        // most, so `pool_of` never has to grow.
+        let mut most_merged = merged.len();
+        let merged_of = (inputs.iter_mut().enumerate())
+            .map(|(r, input)| {
+                // Only the lent table is searched by text.
+                input.data.strings.release_index();
+                most_merged += input.data.packages.len();
+                let len = if r == base {
+                    0
+                } else {
+                    input.data.strings.len()
+                };
+                most_merged += len;
+                vec![NONE; len]
+            })
+            .collect();
+        let mut pool_of = vec![NONE; most_merged];
+        pool_of[StrId::EMPTY.index()] = 0;
+        Ids {
+            merged,
+            base,
+            merged_of,
+            pool_of,
+            order: vec![StrId::EMPTY.0],
         }
-        let id = self.text(data.str(local));
-        self.remap[repo][local.index()] = id;
-        id
     }
 
-    fn text(&mut self, text: &str) -> u32 {
-        self.table
-            .try_intern(text)
-            .expect("the pool's strings fit the repositories' own tables")
-            .0
+    /// The pool id of string `local` of repository `r` (whose own table is `table`).
+    #[inline]
+    fn id(&mut self, r: usize, table: &StringTable, local: StrId) -> Result<u32, IndexError> {
+        let merged = if r == self.base {
+            local.0
+        } else {
+            let known = self.merged_of[r][local.index()];
+            if known == NONE {
+                let m = self.intern(table.get(local))?;
+                self.merged_of[r][local.index()] = m;
+                m
+            } else {
+                known
+            }
+        };
+        Ok(self.keep(merged))
+    }
+
+    /// The pool id of `text`, which need not be any repository's string.
+    fn text(&mut self, text: &str) -> Result<u32, IndexError> {
+        let merged = self.intern(text)?;
+        Ok(self.keep(merged))
+    }
+
+    /// The text of string `local` of repository `r`.
+    fn str<'a>(&'a self, r: usize, data: &'a RepoData, local: StrId) -> &'a str {
+        if r == self.base {
+            self.merged.get(local)
+        } else {
+            data.str(local)
+        }
+    }
+
+    fn intern(&mut self, text: &str) -> Result<u32, IndexError> {
+        (self.merged.try_intern(text))
+            .map(|id| id.0)
+            .ok_or(IndexError::TooLarge("string bytes"))
+    }
+
+    /// The pool id of merged string `merged`, given now if it has none.
+    #[inline]
+    fn keep(&mut self, merged: u32) -> u32 {
+        let slot = &mut self.pool_of[merged as usize];
+        if *slot == NONE {
+            *slot = self.order.len() as u32;
+            self.order.push(merged);
+        }
+        *slot
+    }
+
+    /// The pool's string arena and offsets: the strings met, in pool id order. The lent
+    /// table is dropped.
+    fn finish(self) -> (String, Vec<u32>) {
+        let (from, at) = (self.merged.arena(), self.merged.offsets());
+        let span = |m: u32| at[m as usize] as usize..at[m as usize + 1] as usize;
+        let bytes = self.order.iter().map(|&m| span(m).len()).sum();
+        let mut arena = String::with_capacity(bytes);
+        let mut offsets = Vec::with_capacity(self.order.len() + 1);
+        offsets.push(0);
+        for &m in &self.order {
+            arena.push_str(&from[span(m)]);
+            // The pool's strings are a subset of the merged table's, which fits u32.
+            offsets.push(arena.len() as u32);
+        }
+        (arena, offsets)
     }
 }
 
 impl Pool {
     /// Builds the pool from repositories, in order; packages of arches outside `arches` and
     /// source packages are kept (they can be queried) but never provide.
-    pub fn new(inputs: Vec<RepoInput>, arches: ArchSet) -> Result<Pool, IndexError> {
-        let total_strings: usize = inputs.iter().map(|i| i.data.strings.len()).sum();
-        let total_bytes: usize = inputs.iter().map(|i| i.data.strings.arena_len()).sum();
-        let mut names = Interner {
-            table: StringTable::with_capacity(total_strings, total_bytes),
-            remap: inputs
-                .iter()
-                .map(|i| vec![NONE; i.data.strings.len()])
-                .collect(),
-        };
+    pub fn new(mut inputs: Vec<RepoInput>, arches: ArchSet) -> Result<Pool, IndexError> {
         let flags = package_flags(&inputs, &arches);
-        let sources = intern_keys(&inputs, &flags, &mut names);
-        let n_keys = names.table.len();
-        intern_paths(&inputs, &flags, &mut names);
-        let n_path_keys = names.table.len();
+        let mut ids = Ids::new(&mut inputs);
+        let sources = meet_keys(&inputs, &flags, &mut ids)?;
+        let n_keys = ids.order.len();
+        meet_paths(&inputs, &flags, &mut ids)?;
+        let n_path_keys = ids.order.len();
+        meet_rest(&mut inputs, &mut ids)?;
+        let (arena, offsets) = ids.finish();
 
         let mut b = Tables::sized(&inputs);
-        let mut repos = Vec::with_capacity(inputs.len());
-        let mut first = 0usize;
-        // Each repository's parsed data is freed as soon as it is converted.
-        for (r, input) in inputs.into_iter().enumerate() {
-            let data = &input.data;
-            for local in 0..data.packages.len() {
-                let id = PkgId((first + local) as u32);
-                let (f, source) = (flags[id.index()], sources[id.index()]);
-                b.package(r, data, local, id, f, source, &mut names)?;
-            }
-            repos.push(RepoSlot {
-                label: input.label.clone(),
-                first_pkg: first as u32,
-                len: data.packages.len() as u32,
-            });
-            first += data.packages.len();
-            names.remap[r] = Vec::new();
-        }
-        drop(names.remap);
-        let rich = b.rich(&names.table, &repos)?;
-        let (arena, offsets) = names.table.into_parts();
-        let strings = Strings::new(arena, offsets);
+        // The strings' hash index is built on a second thread meanwhile.
+        let (repos, slots) = std::thread::scope(|scope| {
+            let index = scope.spawn(|| Strings::index(&arena, &offsets));
+            let paths = Paths {
+                arena: &arena,
+                offsets: &offsets,
+            };
+            let repos = b.convert(inputs, &flags, &sources, paths);
+            let slots = index
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (repos, slots)
+        });
+        let repos = repos?;
+        let strings = Strings::with_index(arena, offsets, slots);
+        let rich = b.rich(&strings, &repos)?;
         let rich = RichTable::new(&strings, rich);
         Ok(Pool {
             strings,
@@ -133,9 +225,9 @@ fn package_flags(inputs: &[RepoInput], arches: &ArchSet) -> Vec<u32> {
     flags
 }
 
-/// First pass: the names the name indexes are keyed by. Returns each package's source
-/// name id.
-fn intern_keys(inputs: &[RepoInput], flags: &[u32], names: &mut Interner) -> Vec<u32> {
+/// First pass: the names the name indexes are keyed by get the first ids. Returns each
+/// package's source name id.
+fn meet_keys(inputs: &[RepoInput], flags: &[u32], ids: &mut Ids) -> Result<Vec<u32>, IndexError> {
     let mut sources = Vec::with_capacity(flags.len());
     let mut p = 0;
     for (r, input) in inputs.iter().enumerate() {
@@ -143,39 +235,112 @@ fn intern_keys(inputs: &[RepoInput], flags: &[u32], names: &mut Interner) -> Vec
         // Many binaries share one `sourcerpm`: derive each source name once.
         let mut source_of_srpm: FxHashMap<u32, u32> = FxHashMap::default();
         for (local, pkg) in data.packages.iter().enumerate() {
-            let name = names.id(r, data, pkg.name);
-            let srpm = data.str(pkg.sourcerpm);
-            sources.push(if srpm.is_empty() {
+            let name = ids.id(r, &data.strings, pkg.name)?;
+            sources.push(if ids.str(r, data, pkg.sourcerpm).is_empty() {
                 name
+            } else if let Some(&known) = source_of_srpm.get(&pkg.sourcerpm.0) {
+                known
             } else {
-                *source_of_srpm
-                    .entry(pkg.sourcerpm.0)
-                    .or_insert_with(|| names.text(source_name_of_rpm(srpm)))
+                let source = source_name_of_rpm(ids.str(r, data, pkg.sourcerpm)).to_owned();
+                let id = ids.text(&source)?;
+                source_of_srpm.insert(pkg.sourcerpm.0, id);
+                id
             });
             if flags[p] & INSTALLABLE != 0 {
                 for dep in data.deps(local, DepKind::Provides) {
-                    names.id(r, data, dep.name);
+                    ids.id(r, &data.strings, dep.name)?;
                 }
             }
             p += 1;
         }
     }
-    sources
+    Ok(sources)
 }
 
 /// Second pass: the paths of installable packages' files (the file index's keys).
-fn intern_paths(inputs: &[RepoInput], flags: &[u32], names: &mut Interner) {
+fn meet_paths(inputs: &[RepoInput], flags: &[u32], ids: &mut Ids) -> Result<(), IndexError> {
     let mut p = 0;
     for (r, input) in inputs.iter().enumerate() {
         let data = &input.data;
         for local in 0..data.packages.len() {
             if flags[p] & INSTALLABLE != 0 {
                 for f in data.files(local) {
-                    names.id(r, data, f.path);
+                    ids.id(r, &data.strings, f.path)?;
                 }
             }
             p += 1;
         }
+    }
+    Ok(())
+}
+
+/// Third pass: every other string the pool keeps, met in the order [`Tables::package`]
+/// reads them. Each repository's ids are replaced by pool ids in place, and its own
+/// string table is dropped.
+fn meet_rest(inputs: &mut [RepoInput], ids: &mut Ids) -> Result<(), IndexError> {
+    for (r, input) in inputs.iter_mut().enumerate() {
+        let data = &mut input.data;
+        let strings = std::mem::take(&mut data.strings);
+        if r == ids.base {
+            translate(data, |s| Ok(StrId(ids.keep(s.0))))?;
+        } else {
+            translate(data, |s| ids.id(r, &strings, s).map(StrId))?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces every string id of `data`'s packages, dependencies and files by `to(id)`, in
+/// the order [`Tables::package`] reads them. Each dependency and file entry is translated
+/// once, in array order, however the packages' ranges lie (a cache could make them
+/// overlap).
+#[inline]
+fn translate(
+    data: &mut RepoData,
+    mut to: impl FnMut(StrId) -> Result<StrId, IndexError>,
+) -> Result<(), IndexError> {
+    let (mut deps_done, mut files_done) = (0, 0);
+    for p in &mut data.packages {
+        for s in [
+            &mut p.name,
+            &mut p.arch,
+            &mut p.evr,
+            &mut p.sourcerpm,
+            &mut p.location,
+        ] {
+            *s = to(*s)?;
+        }
+        let end = p.all_deps_range().end;
+        if end > deps_done {
+            for d in &mut data.deps[deps_done..end] {
+                d.name = to(d.name)?;
+                d.evr = to(d.evr)?;
+            }
+            deps_done = end;
+        }
+        let end = p.file_range().end;
+        if end > files_done {
+            for f in &mut data.files[files_done..end] {
+                f.path = to(f.path)?;
+            }
+            files_done = end;
+        }
+    }
+    Ok(())
+}
+
+/// The pool's strings while its hash index is being built: enough to tell paths.
+#[derive(Clone, Copy)]
+struct Paths<'a> {
+    arena: &'a str,
+    offsets: &'a [u32],
+}
+
+impl Paths<'_> {
+    /// Whether string `id` is an absolute path.
+    fn absolute(self, id: u32) -> bool {
+        let (start, end) = (self.offsets[id as usize], self.offsets[id as usize + 1]);
+        start < end && self.arena.as_bytes()[start as usize] == b'/'
     }
 }
 
@@ -201,6 +366,7 @@ impl Tables {
     /// pairs get an upper bound; capacity never written costs no memory).
     fn sized(inputs: &[RepoInput]) -> Tables {
         let sum = |f: fn(&RepoData) -> usize| inputs.iter().map(|i| f(&i.data)).sum::<usize>();
+        let most_deps = inputs.iter().map(|i| i.data.deps.len()).max().unwrap_or(0);
         let (pkgs, deps, files) = (
             sum(|d| d.packages.len()),
             sum(|d| d.deps.len()),
@@ -211,7 +377,9 @@ impl Tables {
             dep_start: Vec::with_capacity(pkgs + 1),
             dep_occ: Vec::with_capacity(deps),
             deps: Vec::with_capacity(deps + pkgs),
-            dep_ids: HashTable::new(),
+            // Distinct dependencies are usually far fewer than the largest repository's
+            // entries: room for those avoids growing (rehashing) the table.
+            dep_ids: HashTable::with_capacity(most_deps),
             file_start: Vec::with_capacity(pkgs + 1),
             file_paths: Vec::with_capacity(files),
             provide_pairs: Vec::with_capacity(deps + pkgs),
@@ -238,24 +406,51 @@ impl Tables {
         Ok(id)
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Adds every package of `inputs` (whose string ids are pool ids already), freeing
+    /// each repository's data once it is converted; returns the repositories' slots.
+    fn convert(
+        &mut self,
+        inputs: Vec<RepoInput>,
+        flags: &[u32],
+        sources: &[u32],
+        paths: Paths<'_>,
+    ) -> Result<Vec<RepoSlot>, IndexError> {
+        let mut repos = Vec::with_capacity(inputs.len());
+        let mut first = 0usize;
+        for input in inputs {
+            let data = &input.data;
+            for local in 0..data.packages.len() {
+                let id = PkgId((first + local) as u32);
+                let (f, source) = (flags[id.index()], sources[id.index()]);
+                self.package(data, local, id, f, source, paths)?;
+            }
+            repos.push(RepoSlot {
+                label: input.label.clone(),
+                first_pkg: first as u32,
+                len: data.packages.len() as u32,
+            });
+            first += data.packages.len();
+        }
+        Ok(repos)
+    }
+
+    /// Adds package `local` of `data`, whose string ids are pool ids already.
     fn package(
         &mut self,
-        r: usize,
         data: &RepoData,
         local: usize,
         id: PkgId,
         flags: u32,
         source: u32,
-        names: &mut Interner,
+        paths: Paths<'_>,
     ) -> Result<(), IndexError> {
         let p = &data.packages[local];
         let row = PkgRow {
-            name: names.id(r, data, p.name),
-            arch: names.id(r, data, p.arch),
-            evr: names.id(r, data, p.evr),
-            sourcerpm: names.id(r, data, p.sourcerpm),
-            location: names.id(r, data, p.location),
+            name: p.name.0,
+            arch: p.arch.0,
+            evr: p.evr.0,
+            sourcerpm: p.sourcerpm.0,
+            location: p.location.0,
             source,
             flags,
         };
@@ -288,8 +483,8 @@ impl Tables {
         for kind in DepKind::ALL {
             for d in data.deps(local, kind) {
                 let dep = DepRow {
-                    name: names.id(r, data, d.name),
-                    evr: names.id(r, data, d.evr),
+                    name: d.name.0,
+                    evr: d.evr.0,
                     flags: u32::from(d.flags) | if d.pre { PRE } else { 0 },
                 };
                 let dep_id = self.dep(dep)?;
@@ -308,10 +503,10 @@ impl Tables {
         }
         self.dep_start.push(self.dep_occ.len() as u32);
         for f in data.files(local) {
-            let path = names.id(r, data, f.path);
+            let path = f.path.0;
             self.file_paths.push(path);
             // Only absolute paths answer file dependencies.
-            if installable && data.str(f.path).starts_with('/') {
+            if installable && paths.absolute(path) {
                 self.file_pairs.push((path, id));
             }
         }
@@ -323,13 +518,13 @@ impl Tables {
     /// with `(`), parsed; an unparsable one is an error naming the first package using it.
     fn rich(
         &self,
-        table: &StringTable,
+        table: &Strings,
         repos: &[RepoSlot],
     ) -> Result<Vec<(u32, Requirement)>, IndexError> {
         let mut seen: FxHashMap<u32, ()> = FxHashMap::default();
         let mut out = Vec::new();
         for (id, dep) in self.deps.iter().enumerate() {
-            let text = table.get(StrId(dep.name));
+            let text = table.get(NameId(dep.name));
             if dep.flags & !PRE != 0 || !text.starts_with('(') {
                 continue;
             }
@@ -353,7 +548,7 @@ impl Tables {
     }
 
     /// The repository label and `name-evr.arch` of the first package with dependency `dep`.
-    fn first_user(&self, dep: u32, table: &StringTable, repos: &[RepoSlot]) -> (String, String) {
+    fn first_user(&self, dep: u32, table: &Strings, repos: &[RepoSlot]) -> (String, String) {
         let at = self
             .dep_occ
             .iter()
@@ -362,7 +557,7 @@ impl Tables {
         let pkg = self.dep_start.partition_point(|&s| s as usize <= at) - 1;
         let repo = repos.partition_point(|r| r.first_pkg as usize <= pkg) - 1;
         let row = &self.pkgs[pkg];
-        let s = |id: u32| table.get(StrId(id));
+        let s = |id: u32| table.get(NameId(id));
         let nevra = format!("{}-{}.{}", s(row.name), s(row.evr), s(row.arch));
         (repos[repo].label.clone(), nevra)
     }

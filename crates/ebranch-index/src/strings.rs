@@ -43,18 +43,31 @@ fn home(hash: u64, len: usize) -> usize {
 impl Strings {
     /// The table of `arena` and `offsets` (already valid), with its hash index built. The
     /// strings must be distinct.
+    #[cfg(test)]
     pub(crate) fn new(arena: String, offsets: Vec<u32>) -> Strings {
+        let slots = Strings::index(&arena, &offsets);
+        Strings::with_index(arena, offsets, slots)
+    }
+
+    /// The hash index of the distinct strings of `arena` and `offsets` (already valid), to
+    /// pass to [`Strings::with_index`]: apart so that it can be built on another thread.
+    pub(crate) fn index(arena: &str, offsets: &[u32]) -> Vec<u32> {
         let count = offsets.len() - 1;
         // At most two thirds full, and never full, so that every probe ends.
         let mut slots = vec![EMPTY_SLOT; count + count / 2 + 1];
         for id in 1..count {
-            let s = &arena[offsets[id] as usize..offsets[id + 1] as usize];
-            let mut i = home(hash(s.as_bytes()), slots.len());
+            let s = &arena.as_bytes()[offsets[id] as usize..offsets[id + 1] as usize];
+            let mut i = home(hash(s), slots.len());
             while slots[i] != EMPTY_SLOT {
                 i = if i + 1 == slots.len() { 0 } else { i + 1 };
             }
             slots[i] = id as u32;
         }
+        slots
+    }
+
+    /// The table of `arena` and `offsets` with `slots` from [`Strings::index`] over them.
+    pub(crate) fn with_index(arena: String, offsets: Vec<u32>, slots: Vec<u32>) -> Strings {
         Strings {
             arena,
             offsets,

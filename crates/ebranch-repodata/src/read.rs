@@ -56,8 +56,8 @@ pub fn read_repo_with(
         let mut input = XmlInput::open(&path, open_size)?;
         parse_filelists(&mut input, &mut out)?;
     }
-    // Parsing is over: ids are only read from now on.
-    out.strings.release_index();
+    // Parsing is over. The hash index is kept: a pool built from these repositories
+    // interns the others' strings into the largest one's table, found by this index.
     out.strings.shrink_to_fit();
     out.packages.shrink_to_fit();
     out.deps.shrink_to_fit();
