@@ -250,6 +250,24 @@ impl<W: Write> HashingWriter<W> {
         self.put(&v.to_le_bytes())
     }
 
+    /// Puts `encode(item)` for each item: a fixed-size copy each, not a call per field.
+    fn each<T, const N: usize>(
+        &mut self,
+        items: &[T],
+        encode: impl Fn(&T) -> [u8; N],
+    ) -> io::Result<()> {
+        for part in items.chunks((CHUNK / N).max(1)) {
+            self.scratch.reserve(part.len() * N);
+            for item in part {
+                self.scratch.extend_from_slice(&encode(item));
+            }
+            if self.scratch.len() >= CHUNK {
+                self.flush_scratch()?;
+            }
+        }
+        Ok(())
+    }
+
     fn flush_scratch(&mut self) -> io::Result<()> {
         self.hasher.update(&self.scratch);
         self.out.write_all(&self.scratch)?;
@@ -279,29 +297,35 @@ fn write_payload<W: Write>(
     for chunk in data.strings.arena().as_bytes().chunks(CHUNK) {
         w.put(chunk)?;
     }
-    for &o in data.strings.offsets() {
-        w.u32(o)?;
-    }
-    for p in &data.packages {
-        for v in [p.name, p.arch, p.evr, p.sourcerpm, p.location, p.pkgid] {
-            w.u32(v.0)?;
-        }
-        for v in p.deps {
-            w.u32(v)?;
-        }
-        w.u32(p.files.0)?;
-        w.u32(p.files.1)?;
-    }
-    for d in &data.deps {
-        w.u32(d.name.0)?;
-        w.u32(d.evr.0)?;
-        w.put(&[d.flags, u8::from(d.pre)])?;
-    }
-    for f in &data.files {
-        w.u32(f.path.0)?;
-        w.put(&[f.kind as u8])?;
-    }
+    w.each(data.strings.offsets(), |o| o.to_le_bytes())?;
+    w.each(&data.packages, package_bytes)?;
+    w.each(&data.deps, |d| {
+        let mut out = [0; 10];
+        out[..4].copy_from_slice(&d.name.0.to_le_bytes());
+        out[4..8].copy_from_slice(&d.evr.0.to_le_bytes());
+        out[8] = d.flags;
+        out[9] = u8::from(d.pre);
+        out
+    })?;
+    w.each(&data.files, |f| {
+        let mut out = [0; 5];
+        out[..4].copy_from_slice(&f.path.0.to_le_bytes());
+        out[4] = f.kind as u8;
+        out
+    })?;
     w.flush_scratch()
+}
+
+/// A package's record in the cache: its six string ids, its dependency ranges and its
+/// file range, as little-endian `u32`s.
+fn package_bytes(p: &PackageRecord) -> [u8; 68] {
+    let ids = [p.name, p.arch, p.evr, p.sourcerpm, p.location, p.pkgid].map(|id| id.0);
+    let words = ids.iter().chain(&p.deps).chain([&p.files.0, &p.files.1]);
+    let mut out = [0; 68];
+    for (bytes, word) in out.chunks_exact_mut(4).zip(words) {
+        bytes.copy_from_slice(&word.to_le_bytes());
+    }
+    out
 }
 
 /// A reader of the cache file that checksums what it reads.

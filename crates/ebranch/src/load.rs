@@ -166,6 +166,7 @@ fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs, reader: &Reader<'_>) -> R
         .map(|(label, data)| RepoInput { label, data })
         .collect();
     let pool = Pool::new(inputs, arches)?;
+    crate::timings::phase("pool indexed");
     if let Some((dir, key, path)) = image {
         // A cache that cannot be written costs the next run time, not this one its answer.
         if std::fs::create_dir_all(&dir).is_ok() && pool.write_image(&key, &path).is_ok() {
