@@ -108,6 +108,17 @@ impl TempFile {
         sync_dir(parent_dir(&self.dest));
         Ok(())
     }
+
+    /// Renames the file over the destination without flushing it to disk: for files that
+    /// are checked whole (checksums, structure) every time they are read and rebuilt when
+    /// they fail, such as the index cache, where a crash can at worst leave a file that is
+    /// refused and rebuilt. Readers still see the old file or the new one, never a part.
+    /// Saves a flush per file (15 ms for 20 MB on a fast disk, far more on a slow one).
+    pub fn commit_unflushed(mut self) -> io::Result<()> {
+        std::fs::rename(&self.path, &self.dest)?;
+        self.committed = true;
+        Ok(())
+    }
 }
 
 /// Replaces the cache file `dest` with `bytes` atomically (see [`TempFile`]).
@@ -184,6 +195,20 @@ mod tests {
         let path = t.path().to_path_buf();
         assert!(path.exists());
         drop(t);
+        assert!(!path.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn commit_unflushed_replaces_and_leaves_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("f");
+        std::fs::write(&dest, "old").unwrap();
+        let mut t = TempFile::new_for(&dest).unwrap();
+        t.write_all(b"new").unwrap();
+        let path = t.path().to_path_buf();
+        t.commit_unflushed().unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "new");
         assert!(!path.exists());
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -226,7 +226,9 @@ pub fn write_atomically(
     };
     let mut tmp = ebranch_fs::TempFile::new_for(path).map_err(werr)?;
     write(tmp.file_mut()).map_err(werr)?;
-    tmp.commit().map_err(werr)?;
+    // Not flushed to disk: every cache file is checked whole when read, so one that a
+    // crash left torn is refused and rebuilt, never trusted.
+    tmp.commit_unflushed().map_err(werr)?;
     Ok(())
 }
 
