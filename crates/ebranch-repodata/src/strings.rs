@@ -4,7 +4,7 @@ use std::fmt;
 use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
-use hashbrown::HashTable;
+use hashbrown::{HashTable, hash_table};
 use rustc_hash::FxBuildHasher;
 
 /// Index of a string in a repository's [`StringTable`]. `StrId(0)` is always
@@ -78,6 +78,13 @@ fn hash32(s: &str) -> u32 {
 #[inline]
 fn spread(h: u32) -> u64 {
     u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// String `id`'s bytes (comparing bytes skips the char-boundary checks of `str` slicing).
+#[inline]
+fn slice_bytes<'a>(arena: &'a str, offsets: &[u32], id: u32) -> &'a [u8] {
+    let i = id as usize;
+    &arena.as_bytes()[offsets[i] as usize..offsets[i + 1] as usize]
 }
 
 fn slice<'a>(arena: &'a str, offsets: &[u32], id: u32) -> &'a str {
@@ -218,16 +225,21 @@ impl StringTable {
         } = self;
         let table = index.get_mut()?;
         let hash = hash32(s);
-        if let Some(e) = table.find(spread(hash), |e| {
-            e.hash == hash && slice(arena, offsets, e.id) == s
-        }) {
-            return Some(StrId(e.id));
-        }
+        // One probe finds the string or the slot it goes in.
+        let slot = table.entry(
+            spread(hash),
+            |e| e.hash == hash && slice_bytes(arena, offsets, e.id) == s.as_bytes(),
+            |e| spread(e.hash),
+        );
+        let vacant = match slot {
+            hash_table::Entry::Occupied(found) => return Some(StrId(found.get().id)),
+            hash_table::Entry::Vacant(vacant) => vacant,
+        };
         let end = u32::try_from(arena.len() + s.len()).ok()?;
         let id = u32::try_from(offsets.len() - 1).ok()?;
         arena.push_str(s);
         offsets.push(end);
-        table.insert_unique(spread(hash), Entry { id, hash }, |e| spread(e.hash));
+        vacant.insert(Entry { id, hash });
         Some(StrId(id))
     }
 
