@@ -46,7 +46,7 @@ pub fn read_repo_with(
     };
 
     let mut out = RepoData {
-        strings: StringTable::with_capacity(1 << 16, 1 << 20),
+        strings: table_for(primary.open_size),
         repomd_checksum: repomd.sha256.clone(),
         ..RepoData::default()
     };
@@ -63,6 +63,14 @@ pub fn read_repo_with(
     out.deps.shrink_to_fit();
     out.files.shrink_to_fit();
     Ok(out)
+}
+
+/// An empty string table with room for what a primary.xml of `open_size` bytes usually
+/// holds (about one string per 256 bytes, one byte in 7), so that it is not regrown
+/// and rehashed several times over; capped, since repomd.xml can claim any size.
+fn table_for(open_size: Option<u64>) -> StringTable {
+    let size = open_size.unwrap_or(0).min(1 << 28) as usize;
+    StringTable::with_capacity((size / 256).max(1 << 16), (size / 7).max(1 << 20))
 }
 
 /// The local path of `record`'s file, checked to exist and to match the
@@ -88,4 +96,17 @@ pub(crate) fn checked_file(
         verify_file(&path, &sum.kind, &sum.hex)?;
     }
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table_for;
+
+    #[test]
+    fn a_claimed_open_size_reserves_a_bounded_table() {
+        let most = table_for(Some(u64::MAX)).heap_bytes();
+        assert!(most < 64 << 20, "{most} bytes reserved");
+        assert_eq!(table_for(Some(1 << 40)).heap_bytes(), most);
+        assert!(table_for(None).heap_bytes() < table_for(Some(79 << 20)).heap_bytes());
+    }
 }
