@@ -173,11 +173,7 @@ impl Pool {
         // The strings' hash index is built on a second thread meanwhile.
         let (repos, slots) = std::thread::scope(|scope| {
             let index = scope.spawn(|| Strings::index(&arena, &offsets));
-            let paths = Paths {
-                arena: &arena,
-                offsets: &offsets,
-            };
-            let repos = b.convert(inputs, &flags, &sources, paths);
+            let repos = b.convert(inputs, &flags, &sources);
             let slots = index
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
@@ -185,6 +181,8 @@ impl Pool {
         });
         let repos = repos?;
         let strings = Strings::with_index(arena, offsets, slots);
+        // Only absolute paths answer file dependencies.
+        (b.file_pairs).retain(|&(path, _)| strings.get(NameId(path)).starts_with('/'));
         let rich = b.rich(&strings, &repos)?;
         let rich = RichTable::new(&strings, rich);
         Ok(Pool {
@@ -236,12 +234,13 @@ fn meet_keys(inputs: &[RepoInput], flags: &[u32], ids: &mut Ids) -> Result<Vec<u
         let mut source_of_srpm: FxHashMap<u32, u32> = FxHashMap::default();
         for (local, pkg) in data.packages.iter().enumerate() {
             let name = ids.id(r, &data.strings, pkg.name)?;
-            sources.push(if ids.str(r, data, pkg.sourcerpm).is_empty() {
+            let srpm = ids.str(r, data, pkg.sourcerpm);
+            sources.push(if srpm.is_empty() {
                 name
             } else if let Some(&known) = source_of_srpm.get(&pkg.sourcerpm.0) {
                 known
             } else {
-                let source = source_name_of_rpm(ids.str(r, data, pkg.sourcerpm)).to_owned();
+                let source = source_name_of_rpm(srpm).to_owned();
                 let id = ids.text(&source)?;
                 source_of_srpm.insert(pkg.sourcerpm.0, id);
                 id
@@ -329,21 +328,6 @@ fn translate(
     Ok(())
 }
 
-/// The pool's strings while its hash index is being built: enough to tell paths.
-#[derive(Clone, Copy)]
-struct Paths<'a> {
-    arena: &'a str,
-    offsets: &'a [u32],
-}
-
-impl Paths<'_> {
-    /// Whether string `id` is an absolute path.
-    fn absolute(self, id: u32) -> bool {
-        let (start, end) = (self.offsets[id as usize], self.offsets[id as usize + 1]);
-        start < end && self.arena.as_bytes()[start as usize] == b'/'
-    }
-}
-
 /// The pool's arrays as they are filled, package by package.
 struct Tables {
     pkgs: Vec<PkgRow>,
@@ -413,7 +397,6 @@ impl Tables {
         inputs: Vec<RepoInput>,
         flags: &[u32],
         sources: &[u32],
-        paths: Paths<'_>,
     ) -> Result<Vec<RepoSlot>, IndexError> {
         let mut repos = Vec::with_capacity(inputs.len());
         let mut first = 0usize;
@@ -422,7 +405,7 @@ impl Tables {
             for local in 0..data.packages.len() {
                 let id = PkgId((first + local) as u32);
                 let (f, source) = (flags[id.index()], sources[id.index()]);
-                self.package(data, local, id, f, source, paths)?;
+                self.package(data, local, id, f, source)?;
             }
             repos.push(RepoSlot {
                 label: input.label.clone(),
@@ -442,7 +425,6 @@ impl Tables {
         id: PkgId,
         flags: u32,
         source: u32,
-        paths: Paths<'_>,
     ) -> Result<(), IndexError> {
         let p = &data.packages[local];
         let row = PkgRow {
@@ -505,8 +487,8 @@ impl Tables {
         for f in data.files(local) {
             let path = f.path.0;
             self.file_paths.push(path);
-            // Only absolute paths answer file dependencies.
-            if installable && paths.absolute(path) {
+            if installable {
+                // Kept if absolute, once the strings are known (`Pool::new`).
                 self.file_pairs.push((path, id));
             }
         }

@@ -440,16 +440,10 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
         self.file.path
     }
 
-    /// An attribute value with entities resolved and whitespace normalized
-    /// (borrowed unless it contains `&`, tab, CR or LF).
-    #[inline]
+    /// An attribute value with entities resolved and whitespace normalized, for the
+    /// values that hold `&`, tab, CR or LF ([`XmlCursor::for_each_attr`] borrows the
+    /// others as they are).
     pub fn attr_value<'a>(&self, raw: &'a str) -> Result<Cow<'a, str>, RepodataError> {
-        if !raw
-            .bytes()
-            .any(|b| matches!(b, b'&' | b'\t' | b'\r' | b'\n'))
-        {
-            return Ok(Cow::Borrowed(raw));
-        }
         let unescaped = quick_xml::escape::unescape_with(raw, resolve_xml_entity)
             .map_err(|e| self.malformed(e))?;
         if let Some(c) = unescaped.chars().find(|&c| !is_xml_char(c)) {
