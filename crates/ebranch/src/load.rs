@@ -2,6 +2,7 @@
 //! index cache; filelists fetched only when a file dependency needs them.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use ebranch_fetch::{FetchOptions, FetchedRepo, Fetcher, RepoRole, RepoSource, ResolvedRepo};
@@ -13,8 +14,8 @@ use crate::progress::FetchProgress;
 
 /// A loaded pool and, for each requested repository, its id in the pool.
 pub struct Loaded {
-    /// The pool of all repositories.
-    pub pool: Pool,
+    /// The pool of all repositories (shared with the thread writing its image, if any).
+    pub pool: Arc<Pool>,
     /// `ids[i]` is the repository of the i-th request (duplicates share an id).
     pub ids: Vec<RepoId>,
     /// The directory each repository of the pool was read from, by [`RepoId`].
@@ -132,7 +133,7 @@ const POOL_IMAGES_KEPT: usize = 4;
 /// The pool of `repos`: read from its image in the index cache when one was made for the
 /// same repository metadata, options and arches; otherwise built from each repository's
 /// parsed data (itself cached) and written as an image for the next run.
-fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs, reader: &Reader<'_>) -> Result<Pool> {
+fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs, reader: &Reader<'_>) -> Result<Arc<Pool>> {
     let labels: Vec<String> = repos.iter().map(label).collect();
     let arches = arch_set(global);
     let image = match index_cache_dir(global) {
@@ -152,7 +153,7 @@ fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs, reader: &Reader<'_>) -> R
             if let Ok(pool) = Pool::read_image(&path, &key, labels.clone(), arches.clone()) {
                 touch_image(&path);
                 crate::timings::phase("pool image read");
-                return Ok(pool);
+                return Ok(Arc::new(pool));
             }
             Some((dir, key, path))
         }
@@ -165,14 +166,18 @@ fn pool_of(repos: &[FetchedRepo], global: &GlobalArgs, reader: &Reader<'_>) -> R
         .zip(datas)
         .map(|(label, data)| RepoInput { label, data })
         .collect();
-    let pool = Pool::new(inputs, arches)?;
+    let pool = Arc::new(Pool::new(inputs, arches)?);
     crate::timings::phase("pool indexed");
     if let Some((dir, key, path)) = image {
-        // A cache that cannot be written costs the next run time, not this one its answer.
-        if std::fs::create_dir_all(&dir).is_ok() && pool.write_image(&key, &path).is_ok() {
-            evict_images(&dir, POOL_IMAGES_KEPT);
-        }
-        crate::timings::phase("pool image written");
+        // Written while this run goes on (and finished before it exits). A cache that
+        // cannot be written costs the next run time, not this one its answer.
+        let pool = Arc::clone(&pool);
+        crate::background::spawn("pool-image", move || {
+            if std::fs::create_dir_all(&dir).is_ok() && pool.write_image(&key, &path).is_ok() {
+                evict_images(&dir, POOL_IMAGES_KEPT);
+            }
+            crate::timings::phase("pool image written");
+        });
     }
     Ok(pool)
 }

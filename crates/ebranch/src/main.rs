@@ -1,5 +1,6 @@
 //! `ebranch`: what must be branched and built in EPEL before a package can be built there.
 
+mod background;
 mod cli;
 mod commands;
 mod load;
@@ -36,6 +37,7 @@ fn main() -> ExitCode {
     timings::init();
     let cli = cli::Cli::parse();
     let result = commands::run(cli);
+    background::finish();
     timings::phase("done");
     output::exit_code(result)
 }

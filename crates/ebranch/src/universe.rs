@@ -3,6 +3,7 @@
 use anyhow::{Result, bail};
 use clap::Args;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use ebranch_analysis::{ModuleConfig, Role, Roles, module_filtering};
 use ebranch_index::{Pool, RepoId};
@@ -53,7 +54,7 @@ pub struct UniverseArgs {
 /// A pool and the role of each of its repositories.
 pub struct Universe {
     /// All repositories.
-    pub pool: Pool,
+    pub pool: Arc<Pool>,
     /// Their roles.
     pub roles: Roles,
 }

@@ -276,3 +276,21 @@ fn a_writer_killed_while_writing_the_index_cache_leaves_nothing_behind() {
     }
     panic!("the cache write was never caught in progress");
 }
+
+#[test]
+fn a_cold_run_finishes_its_pool_image_before_it_exits() {
+    // The image is written on a background thread while the run checks and prints; the
+    // process must wait for it, so that the next run reads the image, complete.
+    let cache = tempfile::tempdir().unwrap();
+    for (run, wanted) in [("cold", "pool indexed"), ("warm", "pool image read")] {
+        let out = missing_b4(cache.path(), &[])
+            .env("EBRANCH_TIMINGS", "1")
+            .env("EBRANCH_TEST_BACKGROUND_DELAY_MS", "300")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{run}: {}", stderr(&out));
+        assert!(stderr(&out).contains(wanted), "{run}: {}", stderr(&out));
+        assert!(is_b4_report(&String::from_utf8_lossy(&out.stdout)));
+        assert_eq!(index_leftovers(cache.path()), vec![], "{run}");
+    }
+}

@@ -1,6 +1,7 @@
 //! `ebranch query ...`: repoquery-style questions.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use ebranch_index::{PackageRef, PkgId, Pool};
@@ -40,7 +41,7 @@ fn package_json(pool: &Pool, p: PkgId) -> PackageJson {
 /// The repositories of a query, with what dnf's module filtering hides (nothing without
 /// `--module-platform`).
 struct Repos {
-    pool: Pool,
+    pool: Arc<Pool>,
     hidden: Vec<bool>,
 }
 
