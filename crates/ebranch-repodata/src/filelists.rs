@@ -282,7 +282,7 @@ mod tests {
             packages.concat()
         );
         let mut out = RepoData::default();
-        parse_primary(&mut input("primary.xml", &xml), &mut out).unwrap();
+        parse_primary(&mut input("primary.xml", &xml), &mut out, true).unwrap();
         out
     }
 

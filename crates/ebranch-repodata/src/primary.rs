@@ -50,13 +50,18 @@ struct Primary {
     in_root: bool,
     declared: Option<u64>,
     found: u64,
+    /// Whether package checksums are kept (only a filelists document joins by them).
+    pkgids: bool,
 }
 
 /// Parses the primary.xml document read by `input` into `out`, which must
-/// be empty of packages. Returns the number of packages read.
+/// be empty of packages. Returns the number of packages read. Each package's checksum
+/// (`pkgid`) is kept only with `pkgids`: a filelists document is joined by it, nothing
+/// else reads it, and it is one distinct 64-character string per package.
 pub(crate) fn parse_primary(
     input: &mut XmlInput<'_>,
     out: &mut RepoData,
+    pkgids: bool,
 ) -> Result<u64, RepodataError> {
     let mut p = Primary {
         s: Scratch {
@@ -72,6 +77,7 @@ pub(crate) fn parse_primary(
         in_root: false,
         declared: None,
         found: 0,
+        pkgids,
     };
     input.parse(|input, event| p.event(input, event, out))?;
     Ok(p.found)
@@ -161,7 +167,7 @@ impl Primary {
             "name" => begin(input, capture, Capture::Name, &mut s.text),
             "arch" => begin(input, capture, Capture::Arch, &mut s.text),
             "rpm:sourcerpm" => begin(input, capture, Capture::SourceRpm, &mut s.text),
-            "checksum" => begin(input, capture, Capture::PkgId, &mut s.text),
+            "checksum" if self.pkgids => begin(input, capture, Capture::PkgId, &mut s.text),
             "version" => s.record.evr = version(input, e, out, &mut s.evr)?,
             "location" => s.record.location = location(input, e, out)?,
             "package" => return Err(input.malformed("nested <package>")),
@@ -455,7 +461,7 @@ mod tests {
             Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())),
         );
         let mut out = RepoData::default();
-        parse_primary(&mut input, &mut out)?;
+        parse_primary(&mut input, &mut out, true)?;
         Ok(out)
     }
 
@@ -468,7 +474,7 @@ mod tests {
         )
         .with_chunk(chunk);
         let mut out = RepoData::default();
-        parse_primary(&mut input, &mut out)?;
+        parse_primary(&mut input, &mut out, true)?;
         Ok(out)
     }
 
@@ -744,7 +750,7 @@ text</description>
             Box::new(std::io::BufReader::new(stream)),
         );
         let mut out = RepoData::default();
-        let err = match parse_primary(&mut input, &mut out) {
+        let err = match parse_primary(&mut input, &mut out, true) {
             Ok(n) => panic!("read {n} packages"),
             Err(e) => e,
         };

@@ -51,7 +51,7 @@ pub fn read_repo_with(
         ..RepoData::default()
     };
     let mut input = XmlInput::open(&primary_path, primary.open_size)?;
-    parse_primary(&mut input, &mut out)?;
+    parse_primary(&mut input, &mut out, filelists.is_some())?;
     if let Some((path, open_size)) = filelists {
         let mut input = XmlInput::open(&path, open_size)?;
         parse_filelists(&mut input, &mut out)?;

@@ -150,7 +150,8 @@ pub struct PackageRecord {
     pub sourcerpm: StrId,
     /// `location href` relative to the repository root.
     pub location: StrId,
-    /// The package checksum (`checksum pkgid="YES"`).
+    /// The package checksum (`checksum pkgid="YES"`), kept only when a filelists document
+    /// was joined by it (else empty).
     pub pkgid: StrId,
     pub(crate) deps: [u32; 9],
     pub(crate) files: (u32, u32),

@@ -119,6 +119,23 @@ fn missing_filelists_file_matters_only_when_wanted() {
 }
 
 #[test]
+fn package_checksums_are_kept_only_to_join_filelists() {
+    let dir = small_repo();
+    let with = read_repo(dir.path(), &ReadOptions { filelists: true }).unwrap();
+    assert!(with.has_filelists);
+    assert!(with.packages.iter().all(|p| with.str(p.pkgid).len() == 64));
+    let without = read_repo(dir.path(), &ReadOptions { filelists: false }).unwrap();
+    assert!(without.packages.iter().all(|p| p.pkgid.is_empty()));
+    // Nor are the checksums in its string table.
+    let checksum = |p: &ebranch_repodata::PackageRecord| with.str(p.pkgid);
+    assert!(
+        with.packages
+            .iter()
+            .all(|p| without.strings.lookup(checksum(p)).is_none())
+    );
+}
+
+#[test]
 fn absent_other_sqlite_and_group_files_are_ignored() {
     // The RHEL repomd lists other, *_db, group and productid files that
     // were never copied.

@@ -41,10 +41,8 @@ fn debian_bookworm_bin() {
     assert_eq!(r.len(), 63_440);
     let p = find_one(&r, "bash", "5.2.15-2+b13", "x86_64");
     assert_eq!(r.str(r.packages[p].sourcerpm), "bash-5.2.15-2.src.rpm");
-    assert_eq!(
-        r.str(r.packages[p].pkgid),
-        "c4094f4e44426db4650c32851cab719941a8f3c512d0243edc2876dd75db8ad7"
-    );
+    // No filelists to join by it: the package checksum is not kept.
+    assert!(r.packages[p].pkgid.is_empty());
     assert_eq!(
         deps(&r, p, DepKind::Requires),
         vec![
