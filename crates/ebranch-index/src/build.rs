@@ -7,15 +7,18 @@
 //! (package, provide and source names), then the paths of installable packages' files,
 //! then everything else. The provides, name and source indexes then only span the first
 //! ids, and the file index the first two groups, rather than every string (at Fedora
-//! scale most strings are paths, EVRs and locations). The third pass rewrites each
-//! repository's ids as pool ids in place and drops its own table, so the packages are
-//! converted without a lookup, while a second thread builds the strings' hash index.
+//! scale most strings are paths, EVRs and locations). The other repositories' strings
+//! are merged into the lent table before the passes, so a pass only reads arrays. The
+//! third pass rewrites each repository's ids as pool ids in place, so the packages are
+//! converted without a lookup, on a second thread, while this one translates the next
+//! repository and copies and hashes the strings.
 
 use ebranch_repodata::{DepKind, RepoData, StrId, StringTable};
 use ebranch_rpm::{Requirement, parse_rich};
 use hashbrown::HashTable;
 use rustc_hash::{FxBuildHasher, FxHashMap};
 use std::hash::BuildHasher;
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use crate::arch::{ArchSet, is_source_arch};
 use crate::error::IndexError;
@@ -35,13 +38,15 @@ const NONE: u32 = u32::MAX;
 ///
 /// The repository with the most strings lends its table (`merged`): its local ids are
 /// merged ids, so its strings are never hashed here. The other repositories' strings are
-/// interned into that table as the passes meet them. A pool id is given to each merged
-/// string when a pass first meets it, and only those strings are copied into the pool.
+/// interned into that table up front, in their tables' order (which merged id a string
+/// gets changes nothing), and their own tables are dropped. A pool id is given to each
+/// merged string when a pass first meets it, and only those strings are copied into the
+/// pool.
 struct Ids {
     merged: StringTable,
     /// The repository whose table `merged` started as (`usize::MAX`: none).
     base: usize,
-    /// Per repository other than `base`: local id → merged id, [`NONE`] until met.
+    /// Per repository other than `base`: local id → merged id.
     merged_of: Vec<Vec<u32>>,
     /// Merged id → pool id, [`NONE`] until met.
     pool_of: Vec<u32>,
@@ -50,60 +55,66 @@ struct Ids {
 }
 
 impl Ids {
-    /// Takes the table of the repository with the most strings (the first of equals).
-    fn new(inputs: &mut [RepoInput]) -> Ids {
+    /// Takes the table of the repository with the most strings (the first of equals) and
+    /// merges the others' into it.
+    fn new(inputs: &mut [RepoInput]) -> Result<Ids, IndexError> {
         let most = inputs.iter().map(|i| i.data.strings.len()).max();
         let base = (inputs.iter())
             .position(|i| Some(i.data.strings.len()) == most)
             .unwrap_or(usize::MAX);
-        let merged = match inputs.get_mut(base) {
+        let mut merged = match inputs.get_mut(base) {
             Some(input) => std::mem::take(&mut input.data.strings),
             None => StringTable::new(),
         };
-        // The merged table grows by the others' strings and the derived source names at
-        // most, so `pool_of` never has to grow.
-        let mut most_merged = merged.len();
-        let merged_of = (inputs.iter_mut().enumerate())
-            .map(|(r, input)| {
-                // Only the lent table is searched by text.
-                input.data.strings.release_index();
-                most_merged += input.data.packages.len();
-                let len = if r == base {
-                    0
-                } else {
-                    input.data.strings.len()
-                };
-                most_merged += len;
-                vec![NONE; len]
-            })
-            .collect();
-        let mut pool_of = vec![NONE; most_merged];
+        let mut merged_of = Vec::with_capacity(inputs.len());
+        let mut packages = 0;
+        for (r, input) in inputs.iter_mut().enumerate() {
+            let table = std::mem::take(&mut input.data.strings);
+            merged_of.push(if r == base {
+                Vec::new()
+            } else {
+                merge(&mut merged, &table)?
+            });
+            packages += input.data.packages.len();
+        }
+        // Only the derived source names are interned later, at most one per package, so
+        // `pool_of` never has to grow.
+        let mut pool_of = vec![NONE; merged.len() + packages];
         pool_of[StrId::EMPTY.index()] = 0;
-        Ids {
+        Ok(Ids {
             merged,
             base,
             merged_of,
             pool_of,
             order: vec![StrId::EMPTY.0],
+        })
+    }
+
+    /// The merged id of string `local` of repository `r`.
+    #[inline]
+    fn merged_id(&self, r: usize, local: StrId) -> u32 {
+        if r == self.base {
+            local.0
+        } else {
+            self.merged_of[r][local.index()]
         }
     }
 
-    /// The pool id of string `local` of repository `r` (whose own table is `table`).
+    /// The pool id of string `local` of repository `r`.
     #[inline]
-    fn id(&mut self, r: usize, table: &StringTable, local: StrId) -> Result<u32, IndexError> {
-        let merged = if r == self.base {
-            local.0
+    fn id(&mut self, r: usize, local: StrId) -> u32 {
+        self.keep(self.merged_id(r, local))
+    }
+
+    /// Replaces every string id of repository `r`'s `data` by its pool id.
+    fn translate(&mut self, r: usize, data: &mut RepoData) {
+        if r == self.base {
+            translate(data, |s| StrId(self.keep(s.0)));
         } else {
-            let known = self.merged_of[r][local.index()];
-            if known == NONE {
-                let m = self.intern(table.get(local))?;
-                self.merged_of[r][local.index()] = m;
-                m
-            } else {
-                known
-            }
-        };
-        Ok(self.keep(merged))
+            // The last pass that needs it.
+            let merged_of = std::mem::take(&mut self.merged_of[r]);
+            translate(data, |s| StrId(self.keep(merged_of[s.index()])));
+        }
     }
 
     /// The pool id of `text`, which need not be any repository's string.
@@ -113,18 +124,12 @@ impl Ids {
     }
 
     /// The text of string `local` of repository `r`.
-    fn str<'a>(&'a self, r: usize, data: &'a RepoData, local: StrId) -> &'a str {
-        if r == self.base {
-            self.merged.get(local)
-        } else {
-            data.str(local)
-        }
+    fn str(&self, r: usize, local: StrId) -> &str {
+        self.merged.get(StrId(self.merged_id(r, local)))
     }
 
     fn intern(&mut self, text: &str) -> Result<u32, IndexError> {
-        (self.merged.try_intern(text))
-            .map(|id| id.0)
-            .ok_or(IndexError::TooLarge("string bytes"))
+        intern(&mut self.merged, text)
     }
 
     /// The pool id of merged string `merged`, given now if it has none.
@@ -141,19 +146,36 @@ impl Ids {
     /// The pool's string arena and offsets: the strings met, in pool id order. The lent
     /// table is dropped.
     fn finish(self) -> (String, Vec<u32>) {
-        let (from, at) = (self.merged.arena(), self.merged.offsets());
+        let Ids { merged, order, .. } = self;
+        let (from, at) = (merged.arena(), merged.offsets());
         let span = |m: u32| at[m as usize] as usize..at[m as usize + 1] as usize;
-        let bytes = self.order.iter().map(|&m| span(m).len()).sum();
+        let bytes = order.iter().map(|&m| span(m).len()).sum();
         let mut arena = String::with_capacity(bytes);
-        let mut offsets = Vec::with_capacity(self.order.len() + 1);
+        let mut offsets = Vec::with_capacity(order.len() + 1);
         offsets.push(0);
-        for &m in &self.order {
+        for &m in &order {
             arena.push_str(&from[span(m)]);
             // The pool's strings are a subset of the merged table's, which fits u32.
             offsets.push(arena.len() as u32);
         }
+        drop((merged, order));
         (arena, offsets)
     }
+}
+
+/// Interns every string of `table` into `merged`; returns their merged ids, by local id.
+fn merge(merged: &mut StringTable, table: &StringTable) -> Result<Vec<u32>, IndexError> {
+    let mut ids = Vec::with_capacity(table.len());
+    for local in 0..table.len() {
+        ids.push(intern(merged, table.get(StrId(local as u32)))?);
+    }
+    Ok(ids)
+}
+
+fn intern(table: &mut StringTable, text: &str) -> Result<u32, IndexError> {
+    (table.try_intern(text))
+        .map(|id| id.0)
+        .ok_or(IndexError::TooLarge("string bytes"))
 }
 
 impl Pool {
@@ -161,26 +183,38 @@ impl Pool {
     /// source packages are kept (they can be queried) but never provide.
     pub fn new(mut inputs: Vec<RepoInput>, arches: ArchSet) -> Result<Pool, IndexError> {
         let flags = package_flags(&inputs, &arches);
-        let mut ids = Ids::new(&mut inputs);
+        let mut ids = Ids::new(&mut inputs)?;
         let sources = meet_keys(&inputs, &flags, &mut ids)?;
+        // No string is interned from here on: free the lent table's hash index.
+        ids.merged.release_index();
         let n_keys = ids.order.len();
-        meet_paths(&inputs, &flags, &mut ids)?;
+        meet_paths(&inputs, &flags, &mut ids);
         let n_path_keys = ids.order.len();
-        meet_rest(&mut inputs, &mut ids)?;
-        let (arena, offsets) = ids.finish();
 
         let mut b = Tables::sized(&inputs);
-        // The strings' hash index is built on a second thread meanwhile.
-        let (repos, slots) = std::thread::scope(|scope| {
-            let index = scope.spawn(|| Strings::index(&arena, &offsets));
-            let repos = b.convert(inputs, &flags, &sources);
-            let slots = index
+        // A second thread converts each repository once the third pass has translated it,
+        // then builds the indexes keyed by name, while this one translates the next
+        // repository, then copies and hashes the strings (when: see `meet_rest`).
+        let (strings, converted) = std::thread::scope(|scope| {
+            let (to_convert, translated) = mpsc::channel();
+            let (freed, converted) = mpsc::channel();
+            let (tables, flags, sources) = (&mut b, &flags, &sources);
+            let converter = scope.spawn(move || {
+                let repos = tables.convert(translated, flags, sources, || {
+                    // Unheard once the strings are copied.
+                    let _ = freed.send(());
+                })?;
+                Ok((repos, tables.name_indexes(n_keys)))
+            });
+            let (arena, offsets) = meet_rest(inputs, ids, to_convert, converted);
+            let slots = Strings::index(&arena, &offsets);
+            let strings = Strings::with_index(arena, offsets, slots);
+            let converted = converter
                 .join()
                 .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (repos, slots)
+            (strings, converted)
         });
-        let repos = repos?;
-        let strings = Strings::with_index(arena, offsets, slots);
+        let (repos, (provides, by_name, by_source)) = converted?;
         // Only absolute paths answer file dependencies.
         (b.file_pairs).retain(|&(path, _)| strings.get(NameId(path)).starts_with('/'));
         let rich = b.rich(&strings, &repos)?;
@@ -189,10 +223,10 @@ impl Pool {
             strings,
             repos,
             arches,
-            provides: Csr::build(n_keys, &b.provide_pairs),
+            provides,
             files: Csr::build(n_path_keys, &b.file_pairs),
-            by_name: Csr::build(n_keys, &b.name_pairs),
-            by_source: Csr::build(n_keys, &b.source_pairs),
+            by_name,
+            by_source,
             pkgs: b.pkgs,
             dep_start: b.dep_start,
             dep_occ: b.dep_occ,
@@ -233,8 +267,8 @@ fn meet_keys(inputs: &[RepoInput], flags: &[u32], ids: &mut Ids) -> Result<Vec<u
         // Many binaries share one `sourcerpm`: derive each source name once.
         let mut source_of_srpm: FxHashMap<u32, u32> = FxHashMap::default();
         for (local, pkg) in data.packages.iter().enumerate() {
-            let name = ids.id(r, &data.strings, pkg.name)?;
-            let srpm = ids.str(r, data, pkg.sourcerpm);
+            let name = ids.id(r, pkg.name);
+            let srpm = ids.str(r, pkg.sourcerpm);
             sources.push(if srpm.is_empty() {
                 name
             } else if let Some(&known) = source_of_srpm.get(&pkg.sourcerpm.0) {
@@ -247,7 +281,7 @@ fn meet_keys(inputs: &[RepoInput], flags: &[u32], ids: &mut Ids) -> Result<Vec<u
             });
             if flags[p] & INSTALLABLE != 0 {
                 for dep in data.deps(local, DepKind::Provides) {
-                    ids.id(r, &data.strings, dep.name)?;
+                    ids.id(r, dep.name);
                 }
             }
             p += 1;
@@ -257,36 +291,58 @@ fn meet_keys(inputs: &[RepoInput], flags: &[u32], ids: &mut Ids) -> Result<Vec<u
 }
 
 /// Second pass: the paths of installable packages' files (the file index's keys).
-fn meet_paths(inputs: &[RepoInput], flags: &[u32], ids: &mut Ids) -> Result<(), IndexError> {
+fn meet_paths(inputs: &[RepoInput], flags: &[u32], ids: &mut Ids) {
     let mut p = 0;
     for (r, input) in inputs.iter().enumerate() {
         let data = &input.data;
         for local in 0..data.packages.len() {
             if flags[p] & INSTALLABLE != 0 {
                 for f in data.files(local) {
-                    ids.id(r, &data.strings, f.path)?;
+                    ids.id(r, f.path);
                 }
             }
             p += 1;
         }
     }
-    Ok(())
 }
 
 /// Third pass: every other string the pool keeps, met in the order [`Tables::package`]
-/// reads them. Each repository's ids are replaced by pool ids in place, and its own
-/// string table is dropped.
-fn meet_rest(inputs: &mut [RepoInput], ids: &mut Ids) -> Result<(), IndexError> {
-    for (r, input) in inputs.iter_mut().enumerate() {
-        let data = &mut input.data;
-        let strings = std::mem::take(&mut data.strings);
-        if r == ids.base {
-            translate(data, |s| Ok(StrId(ids.keep(s.0))))?;
-        } else {
-            translate(data, |s| ids.id(r, &strings, s).map(StrId))?;
+/// reads them. Each repository's ids are replaced by pool ids in place, and it is sent
+/// to `convert`, in order; returns the pool's strings ([`Ids::finish`]).
+///
+/// The strings are copied once every repository but the last is converted and freed
+/// (heard on `freed`), and before the last is sent: so the copy, which holds the lent
+/// table and the pool's strings at once, never meets the data of more than one
+/// repository, nor the converted tables' growth (this is the peak memory of a cold run).
+fn meet_rest(
+    mut inputs: Vec<RepoInput>,
+    mut ids: Ids,
+    convert: Sender<RepoInput>,
+    freed: Receiver<()>,
+) -> (String, Vec<u32>) {
+    let last = inputs.pop();
+    let count = inputs.len();
+    for (r, mut input) in inputs.into_iter().enumerate() {
+        ids.translate(r, &mut input.data);
+        // A failed conversion stops listening; its error is reported.
+        let _ = convert.send(input);
+    }
+    let last = last.map(|mut input| {
+        ids.translate(count, &mut input.data);
+        input
+    });
+    // Every string is met: only the texts are read from here on.
+    ids.pool_of = Vec::new();
+    for _ in 0..count {
+        if freed.recv().is_err() {
+            break;
         }
     }
-    Ok(())
+    let strings = ids.finish();
+    if let Some(input) = last {
+        let _ = convert.send(input);
+    }
+    strings
 }
 
 /// Replaces every string id of `data`'s packages, dependencies and files by `to(id)`, in
@@ -294,10 +350,7 @@ fn meet_rest(inputs: &mut [RepoInput], ids: &mut Ids) -> Result<(), IndexError> 
 /// once, in array order, however the packages' ranges lie (a cache could make them
 /// overlap).
 #[inline]
-fn translate(
-    data: &mut RepoData,
-    mut to: impl FnMut(StrId) -> Result<StrId, IndexError>,
-) -> Result<(), IndexError> {
+fn translate(data: &mut RepoData, mut to: impl FnMut(StrId) -> StrId) {
     let (mut deps_done, mut files_done) = (0, 0);
     for p in &mut data.packages {
         for s in [
@@ -307,25 +360,24 @@ fn translate(
             &mut p.sourcerpm,
             &mut p.location,
         ] {
-            *s = to(*s)?;
+            *s = to(*s);
         }
         let end = p.all_deps_range().end;
         if end > deps_done {
             for d in &mut data.deps[deps_done..end] {
-                d.name = to(d.name)?;
-                d.evr = to(d.evr)?;
+                d.name = to(d.name);
+                d.evr = to(d.evr);
             }
             deps_done = end;
         }
         let end = p.file_range().end;
         if end > files_done {
             for f in &mut data.files[files_done..end] {
-                f.path = to(f.path)?;
+                f.path = to(f.path);
             }
             files_done = end;
         }
     }
-    Ok(())
 }
 
 /// The pool's arrays as they are filled, package by package.
@@ -373,6 +425,15 @@ impl Tables {
         }
     }
 
+    /// The provides, name and source indexes, keyed by the first `keys` string ids.
+    fn name_indexes(&self, keys: usize) -> (Csr<Provide>, Csr<PkgId>, Csr<PkgId>) {
+        (
+            Csr::build(keys, &self.provide_pairs),
+            Csr::build(keys, &self.name_pairs),
+            Csr::build(keys, &self.source_pairs),
+        )
+    }
+
     /// The id of a distinct dependency, added if new.
     fn dep(&mut self, row: DepRow) -> Result<u32, IndexError> {
         let hash = FxBuildHasher.hash_one(row);
@@ -391,28 +452,32 @@ impl Tables {
     }
 
     /// Adds every package of `inputs` (whose string ids are pool ids already), freeing
-    /// each repository's data once it is converted; returns the repositories' slots.
+    /// each repository's data once it is converted (and then calling `freed`); returns
+    /// the repositories' slots.
     fn convert(
         &mut self,
-        inputs: Vec<RepoInput>,
+        inputs: impl IntoIterator<Item = RepoInput>,
         flags: &[u32],
         sources: &[u32],
+        mut freed: impl FnMut(),
     ) -> Result<Vec<RepoSlot>, IndexError> {
-        let mut repos = Vec::with_capacity(inputs.len());
+        let mut repos = Vec::new();
         let mut first = 0usize;
-        for input in inputs {
-            let data = &input.data;
+        for RepoInput { label, data } in inputs {
             for local in 0..data.packages.len() {
                 let id = PkgId((first + local) as u32);
                 let (f, source) = (flags[id.index()], sources[id.index()]);
-                self.package(data, local, id, f, source)?;
+                self.package(&data, local, id, f, source)?;
             }
+            let len = data.packages.len();
             repos.push(RepoSlot {
-                label: input.label.clone(),
+                label,
                 first_pkg: first as u32,
-                len: data.packages.len() as u32,
+                len: len as u32,
             });
-            first += data.packages.len();
+            first += len;
+            drop(data);
+            freed();
         }
         Ok(repos)
     }
@@ -542,5 +607,50 @@ impl Tables {
         let s = |id: u32| table.get(NameId(id));
         let nevra = format!("{}-{}.{}", s(row.name), s(row.evr), s(row.arch));
         (repos[repo].label.clone(), nevra)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(texts: &[&str]) -> RepoInput {
+        let mut data = RepoData::default();
+        for text in texts {
+            data.strings.intern(text);
+        }
+        RepoInput {
+            label: String::new(),
+            data,
+        }
+    }
+
+    #[test]
+    fn every_string_of_the_other_repositories_is_merged_before_the_passes() {
+        let texts: [&[&str]; 3] = [&["b", "x"], &["a", "b", "c"], &["c", "d", "x"]];
+        let mut inputs = texts.map(repo);
+        let ids = Ids::new(&mut inputs).unwrap();
+        assert_eq!(
+            ids.base, 1,
+            "the repository with the most strings lends its table"
+        );
+        for (r, texts) in texts.iter().enumerate() {
+            for (i, text) in texts.iter().enumerate() {
+                let local = StrId(i as u32 + 1);
+                let merged = ids.merged_id(r, local);
+                assert_eq!(ids.merged.get(StrId(merged)), *text, "repository {r}");
+                assert_eq!(
+                    ids.merged.lookup(text),
+                    Some(StrId(merged)),
+                    "one id per text"
+                );
+            }
+        }
+        // a b c (lent), then d and x: each text once.
+        assert_eq!(ids.merged.len(), 6);
+        assert!(
+            inputs.iter().all(|i| i.data.strings.len() == 1),
+            "tables dropped"
+        );
     }
 }
