@@ -20,12 +20,14 @@
 //! - [`compression`]: open a file, decompressing by magic bytes;
 //! - [`checksum`]: verify files against repomd.xml checksums;
 //! - [`repomd`]: parse `repodata/repomd.xml`;
-//! - `primary` / `filelists`: streaming parsers of the metadata XML;
+//! - `primary` / `filelists`: streaming parsers of the metadata XML; `batch`: primary's
+//!   packages are interned on a second thread, batch by batch;
 //! - [`strings`]: the string interner;
 //! - [`repo`]: the [`RepoData`] model;
 //! - `read`: [`read_repo`], putting the above together;
 //! - [`cache`]: the binary cache and [`load_repo`].
 
+mod batch;
 pub mod cache;
 pub mod checksum;
 pub mod compression;

@@ -3,6 +3,7 @@
 
 use quick_xml::events::{BytesStart, Event};
 
+use crate::batch::{Batch, Sink, pipelined};
 use crate::error::RepodataError;
 use crate::repo::{
     DepKind, DepRecord, FLAG_EQ, FLAG_GT, FLAG_LT, FileKind, FileRecord, PackageRecord, RepoData,
@@ -42,7 +43,7 @@ impl Scratch {
 }
 
 /// Where the parser is in the document.
-struct Primary {
+struct Primary<'s> {
     s: Scratch,
     capture: Capture,
     dep_kind: Option<DepKind>,
@@ -52,6 +53,8 @@ struct Primary {
     found: u64,
     /// Whether package checksums are kept (only a filelists document joins by them).
     pkgids: bool,
+    /// Where full batches of packages go to be interned.
+    sink: &'s mut dyn Sink,
 }
 
 /// Parses the primary.xml document read by `input` into `out`, which must
@@ -62,6 +65,19 @@ pub(crate) fn parse_primary(
     input: &mut XmlInput<'_>,
     out: &mut RepoData,
     pkgids: bool,
+) -> Result<u64, RepodataError> {
+    let path = input.path();
+    let threaded = crate::batch::threaded();
+    pipelined(out, path, threaded, |sink| {
+        parse_batches(input, pkgids, sink)
+    })
+}
+
+/// Parses the document into batches handed to `sink`.
+fn parse_batches(
+    input: &mut XmlInput<'_>,
+    pkgids: bool,
+    sink: &mut dyn Sink,
 ) -> Result<u64, RepodataError> {
     let mut p = Primary {
         s: Scratch {
@@ -78,18 +94,21 @@ pub(crate) fn parse_primary(
         declared: None,
         found: 0,
         pkgids,
+        sink,
     };
-    input.parse(|input, event| p.event(input, event, out))?;
+    let mut batch = Batch::default();
+    input.parse(|input, event| p.event(input, event, &mut batch))?;
+    p.sink.flush(&mut batch)?;
     Ok(p.found)
 }
 
-impl Primary {
+impl Primary<'_> {
     #[inline]
     fn event(
         &mut self,
         input: &mut XmlCursor<'_, '_>,
         event: Event<'_>,
-        out: &mut RepoData,
+        out: &mut Batch,
     ) -> Result<Flow, RepodataError> {
         match event {
             Event::Start(e) if self.in_package => self.start(input, &e, out)?,
@@ -120,7 +139,7 @@ impl Primary {
         &mut self,
         input: &XmlCursor<'_, '_>,
         e: &BytesStart<'_>,
-        out: &mut RepoData,
+        out: &mut Batch,
     ) -> Result<(), RepodataError> {
         match e.name().as_ref() {
             "package" if self.in_root => {
@@ -130,9 +149,7 @@ impl Primary {
             "metadata" if !self.in_root => {
                 self.in_root = true;
                 self.declared = declared_packages(input, e)?;
-                if let Some(n) = self.declared {
-                    out.packages.reserve(n.min(1 << 22) as usize);
-                }
+                out.declared = self.declared;
             }
             name if !self.in_root => {
                 return Err(
@@ -150,7 +167,7 @@ impl Primary {
         &mut self,
         input: &mut XmlCursor<'_, '_>,
         e: &BytesStart<'_>,
-        out: &mut RepoData,
+        out: &mut Batch,
     ) -> Result<(), RepodataError> {
         let s = &mut self.s;
         let capture = &mut self.capture;
@@ -204,7 +221,7 @@ impl Primary {
         &mut self,
         input: &XmlCursor<'_, '_>,
         e: &BytesStart<'_>,
-        out: &mut RepoData,
+        out: &mut Batch,
     ) -> Result<(), RepodataError> {
         let s = &mut self.s;
         match e.name().as_ref() {
@@ -227,10 +244,10 @@ impl Primary {
         &mut self,
         input: &mut XmlCursor<'_, '_>,
         name: &str,
-        out: &mut RepoData,
+        out: &mut Batch,
     ) -> Result<(), RepodataError> {
         let s = &mut self.s;
-        let id = intern(input, out, &s.text)?;
+        let id = out.intern(&s.text);
         match (self.capture, name) {
             (Capture::File(kind), "file") => s.files.push(FileRecord { path: id, kind }),
             (Capture::Name, "name") => s.record.name = id,
@@ -250,11 +267,14 @@ impl Primary {
         &mut self,
         input: &XmlCursor<'_, '_>,
         name: &str,
-        out: &mut RepoData,
+        out: &mut Batch,
     ) -> Result<Flow, RepodataError> {
         match name {
             "package" if self.in_package => {
                 finish_package(input, out, &mut self.s)?;
+                if out.is_full() {
+                    self.sink.flush(out)?;
+                }
                 self.in_package = false;
                 self.dep_kind = None;
                 self.found += 1;
@@ -280,16 +300,6 @@ fn begin(input: &mut XmlCursor<'_, '_>, capture: &mut Capture, what: Capture, te
     input.set_capturing(true);
 }
 
-#[inline]
-fn intern(input: &XmlCursor<'_, '_>, out: &mut RepoData, s: &str) -> Result<StrId, RepodataError> {
-    out.strings
-        .try_intern(s)
-        .ok_or_else(|| RepodataError::TooLarge {
-            path: input.path().to_path_buf(),
-            what: "string table size",
-        })
-}
-
 fn file_kind(input: &XmlCursor<'_, '_>, e: &BytesStart<'_>) -> Result<FileKind, RepodataError> {
     let mut kind = FileKind::File;
     input.for_each_attr(e, |key, value| {
@@ -306,7 +316,7 @@ fn file_kind(input: &XmlCursor<'_, '_>, e: &BytesStart<'_>) -> Result<FileKind, 
 fn version(
     input: &XmlCursor<'_, '_>,
     e: &BytesStart<'_>,
-    out: &mut RepoData,
+    out: &mut Batch,
     evr: &mut String,
 ) -> Result<StrId, RepodataError> {
     let (mut epoch, mut ver, mut rel) = (None, None, None);
@@ -326,14 +336,14 @@ fn version(
         ver.as_deref().unwrap_or(""),
         rel.as_deref().unwrap_or(""),
     );
-    intern(input, out, evr)
+    Ok(out.intern(evr))
 }
 
 /// Parses `<location href/>` into an interned href.
 fn location(
     input: &XmlCursor<'_, '_>,
     e: &BytesStart<'_>,
-    out: &mut RepoData,
+    out: &mut Batch,
 ) -> Result<StrId, RepodataError> {
     let mut href = None;
     input.for_each_attr(e, |key, value| {
@@ -342,7 +352,7 @@ fn location(
         }
         Ok(())
     })?;
-    intern(input, out, href.as_deref().unwrap_or(""))
+    Ok(out.intern(href.as_deref().unwrap_or("")))
 }
 
 /// The rpm sense bits for a `flags` attribute value.
@@ -363,7 +373,7 @@ fn entry(
     input: &XmlCursor<'_, '_>,
     e: &BytesStart<'_>,
     kind: DepKind,
-    out: &mut RepoData,
+    out: &mut Batch,
     s: &mut Scratch,
 ) -> Result<(), RepodataError> {
     let (mut name, mut flags, mut epoch, mut ver, mut rel) = (None, None, None, None, None);
@@ -402,9 +412,9 @@ fn entry(
             ver.as_deref().unwrap_or(""),
             rel.as_deref().unwrap_or(""),
         );
-        intern(input, out, &s.evr)?
+        out.intern(&s.evr)
     };
-    let name = intern(input, out, &name)?;
+    let name = out.intern(&name);
     s.deps[kind.index()].push(DepRecord {
         name,
         evr,
@@ -417,7 +427,7 @@ fn entry(
 /// Moves the scratch package into `out`.
 fn finish_package(
     input: &XmlCursor<'_, '_>,
-    out: &mut RepoData,
+    out: &mut Batch,
     s: &mut Scratch,
 ) -> Result<(), RepodataError> {
     if s.record.name.is_empty() {
@@ -480,6 +490,83 @@ mod tests {
 
     /// Parses `xml` whole and read in chunks of every size, and checks that every
     /// chunking gives the same packages or the same error.
+    /// Parses `xml` with the batches interned on a second thread or not.
+    fn parse_threaded(xml: &str, threaded: bool) -> Result<RepoData, RepodataError> {
+        let mut input = XmlInput::from_reader(
+            Path::new("test-primary.xml"),
+            Compression::None,
+            Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())),
+        );
+        let mut out = RepoData::default();
+        let path = input.path();
+        crate::batch::pipelined(&mut out, path, threaded, |sink| {
+            parse_batches(&mut input, true, sink)
+        })?;
+        Ok(out)
+    }
+
+    /// A primary.xml of `n` packages sharing dependency names and versions, with files.
+    fn many_packages(n: usize) -> String {
+        let mut xml = format!(
+            "<metadata xmlns=\"http://linux.duke.edu/metadata/common\" xmlns:rpm=\"http://linux.duke.edu/metadata/rpm\" packages=\"{n}\">"
+        );
+        for i in 0..n {
+            xml.push_str(&format!(
+                "<package type=\"rpm\"><name>p{i}</name><arch>x86_64</arch>\
+                 <version epoch=\"0\" ver=\"{v}\" rel=\"1\"/>\
+                 <checksum type=\"sha256\" pkgid=\"YES\">c{i}</checksum>\
+                 <location href=\"p{i}.rpm\"/><format><rpm:sourcerpm>s{s}.src.rpm</rpm:sourcerpm>\
+                 <rpm:provides><rpm:entry name=\"p{i}\" flags=\"EQ\" epoch=\"0\" ver=\"{v}\"/></rpm:provides>\
+                 <rpm:requires><rpm:entry name=\"lib{d}\" flags=\"GE\" ver=\"{d}\"/>\
+                 <rpm:entry name=\"p{p}\"/></rpm:requires>\
+                 <file>/usr/bin/p{i}</file><file type=\"dir\">/usr/share/s{s}</file></format></package>",
+                v = i % 7,
+                s = i / 3,
+                d = i % 11,
+                p = i / 2,
+            ));
+        }
+        xml.push_str("</metadata>");
+        xml
+    }
+
+    #[test]
+    fn batches_interned_on_a_second_thread_give_the_same_data() {
+        // Many batches' worth of packages: the ids, ranges and strings must come out as
+        // when one thread parses and interns.
+        let xml = many_packages(1000);
+        let inline = parse_threaded(&xml, false).unwrap();
+        let threaded = parse_threaded(&xml, true).unwrap();
+        assert!(inline == threaded);
+        assert_eq!(inline.len(), 1000);
+        let p = 999;
+        assert_eq!(inline.nevra(p), "p999-5-1.x86_64");
+        assert_eq!(inline.str(inline.packages[p].sourcerpm), "s333.src.rpm");
+        let requires: Vec<&str> = (inline.deps(p, DepKind::Requires).iter())
+            .map(|d| inline.str(d.name))
+            .collect();
+        assert_eq!(requires, ["lib9", "p499"]);
+        let files: Vec<&str> = inline.files(p).iter().map(|f| inline.str(f.path)).collect();
+        assert_eq!(files, ["/usr/bin/p999", "/usr/share/s333"]);
+        // And as the one-thread parser that interned as it went: strings in first-met order.
+        assert_eq!(inline.str(StrId(1)), "p0");
+        assert_eq!(inline.str(StrId(2)), "x86_64");
+    }
+
+    #[test]
+    fn an_error_after_many_batches_is_the_same_on_two_threads() {
+        let mut xml = many_packages(500);
+        xml.truncate(xml.len() - "</metadata>".len());
+        xml.push_str("<package><name>x</name></pkg></metadata>");
+        let inline = parse_threaded(&xml, false).unwrap_err().to_string();
+        let threaded = parse_threaded(&xml, true).unwrap_err().to_string();
+        assert_eq!(inline, threaded);
+        assert!(
+            inline.contains("malformed XML in test-primary.xml"),
+            "{inline}"
+        );
+    }
+
     fn same_in_any_chunking(xml: &str) -> Result<RepoData, RepodataError> {
         let whole = parse_str(xml);
         for chunk in 1..=xml.len() {

@@ -116,6 +116,11 @@ impl<'p> XmlInput<'p> {
         }
     }
 
+    /// The file being read.
+    pub fn path(&self) -> &'p Path {
+        self.file.path
+    }
+
     /// Reads chunks of `chunk` bytes (tests cut documents everywhere with this).
     #[cfg(test)]
     pub fn with_chunk(mut self, chunk: usize) -> Self {

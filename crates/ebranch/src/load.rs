@@ -209,7 +209,13 @@ fn read_all(repos: &[FetchedRepo], reader: &Reader<'_>) -> Result<Vec<RepoData>>
     let results: Vec<Result<RepoData>> = std::thread::scope(|scope| {
         let handles: Vec<_> = repos
             .iter()
-            .map(|f| scope.spawn(move || read_one(f, reader)))
+            .map(|f| {
+                scope.spawn(move || {
+                    let data = read_one(f, reader);
+                    crate::timings::phase(&format!("read {}", label(f)));
+                    data
+                })
+            })
             .collect();
         handles
             .into_iter()
