@@ -164,12 +164,32 @@ impl Ids {
 }
 
 /// Interns every string of `table` into `merged`; returns their merged ids, by local id.
+/// The strings are first looked up, half of them on a second thread (which only reads
+/// `merged`), so that only those not found are hashed again, to be added.
 fn merge(merged: &mut StringTable, table: &StringTable) -> Result<Vec<u32>, IndexError> {
-    let mut ids = Vec::with_capacity(table.len());
-    for local in 0..table.len() {
-        ids.push(intern(merged, table.get(StrId(local as u32)))?);
+    let mut ids = vec![NONE; table.len()];
+    let half = ids.len() / 2;
+    let (low, high) = ids.split_at_mut(half);
+    let found = &*merged;
+    std::thread::scope(|scope| {
+        scope.spawn(|| look_up(found, table, half, high));
+        look_up(found, table, 0, low);
+    });
+    for (local, id) in ids.iter_mut().enumerate() {
+        if *id == NONE {
+            *id = intern(merged, table.get(StrId(local as u32)))?;
+        }
     }
     Ok(ids)
+}
+
+/// Sets `ids[i]` to the id in `table` of string `first + i` of `from`, if it has one.
+fn look_up(table: &StringTable, from: &StringTable, first: usize, ids: &mut [u32]) {
+    for (i, id) in ids.iter_mut().enumerate() {
+        if let Some(found) = table.lookup(from.get(StrId((first + i) as u32))) {
+            *id = found.0;
+        }
+    }
 }
 
 fn intern(table: &mut StringTable, text: &str) -> Result<u32, IndexError> {
