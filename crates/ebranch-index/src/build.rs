@@ -212,28 +212,7 @@ impl Pool {
         let n_path_keys = ids.order.len();
 
         let mut b = Tables::sized(&inputs);
-        // A second thread converts each repository once the third pass has translated it,
-        // then builds the indexes keyed by name, while this one translates the next
-        // repository, then copies and hashes the strings (when: see `meet_rest`).
-        let (strings, converted) = std::thread::scope(|scope| {
-            let (to_convert, translated) = mpsc::channel();
-            let (freed, converted) = mpsc::channel();
-            let (tables, flags, sources) = (&mut b, &flags, &sources);
-            let converter = scope.spawn(move || {
-                let repos = tables.convert(translated, flags, sources, || {
-                    // Unheard once the strings are copied.
-                    let _ = freed.send(());
-                })?;
-                Ok((repos, tables.name_indexes(n_keys)))
-            });
-            let (arena, offsets) = meet_rest(inputs, ids, to_convert, converted);
-            let slots = Strings::index(&arena, &offsets);
-            let strings = Strings::with_index(arena, offsets, slots);
-            let converted = converter
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (strings, converted)
-        });
+        let (strings, converted) = convert_and_copy(&mut b, inputs, ids, &flags, &sources, n_keys);
         let (repos, (provides, by_name, by_source)) = converted?;
         // Only absolute paths answer file dependencies.
         (b.file_pairs).retain(|&(path, _)| strings.get(NameId(path)).starts_with('/'));
@@ -256,6 +235,41 @@ impl Pool {
             rich_table: rich,
         })
     }
+}
+
+/// The provides, name and source indexes.
+type NameIndexes = (Csr<Provide>, Csr<PkgId>, Csr<PkgId>);
+
+/// Runs the third pass and the conversion: a second thread converts each repository into
+/// `b` once the third pass has translated it, then builds the indexes keyed by name, while
+/// this one translates the next repository, then copies and hashes the strings (when: see
+/// `meet_rest`). Returns the pool's strings and the conversion's outcome.
+fn convert_and_copy(
+    b: &mut Tables,
+    inputs: Vec<RepoInput>,
+    ids: Ids,
+    flags: &[u32],
+    sources: &[u32],
+    n_keys: usize,
+) -> (Strings, Result<(Vec<RepoSlot>, NameIndexes), IndexError>) {
+    std::thread::scope(|scope| {
+        let (to_convert, translated) = mpsc::channel();
+        let (freed, converted) = mpsc::channel();
+        let converter = scope.spawn(move || {
+            let repos = b.convert(translated, flags, sources, || {
+                // Unheard once the strings are copied.
+                let _ = freed.send(());
+            })?;
+            Ok((repos, b.name_indexes(n_keys)))
+        });
+        let (arena, offsets) = meet_rest(inputs, ids, to_convert, converted);
+        let slots = Strings::index(&arena, &offsets);
+        let strings = Strings::with_index(arena, offsets, slots);
+        let converted = converter
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (strings, converted)
+    })
 }
 
 /// Per package of all repositories: [`INSTALLABLE`] and [`SOURCE`].
@@ -446,7 +460,7 @@ impl Tables {
     }
 
     /// The provides, name and source indexes, keyed by the first `keys` string ids.
-    fn name_indexes(&self, keys: usize) -> (Csr<Provide>, Csr<PkgId>, Csr<PkgId>) {
+    fn name_indexes(&self, keys: usize) -> NameIndexes {
         (
             Csr::build(keys, &self.provide_pairs),
             Csr::build(keys, &self.name_pairs),

@@ -162,12 +162,6 @@ impl Sink for Piped {
     }
 }
 
-/// Whether batches are absorbed on a second thread: when the machine has more than one
-/// core.
-pub(crate) fn threaded() -> bool {
-    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
-}
-
 /// Runs `parse`, which hands its batches to the sink it is given, and absorbs them into
 /// `out`: on a second thread when `threaded`, else as they come.
 pub(crate) fn pipelined<T>(

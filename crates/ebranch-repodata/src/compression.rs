@@ -115,8 +115,7 @@ pub fn open_decompressed(path: &Path) -> Result<Decompressed, RepodataError> {
             },
         )?),
     };
-    let threaded = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let reader: Box<dyn BufRead + Send> = if threaded {
+    let reader: Box<dyn BufRead + Send> = if crate::has_second_core() {
         match Pipe::spawn(decoder) {
             Ok(pipe) => Box::new(pipe),
             Err(decoder) => Box::new(BufReader::with_capacity(OUTPUT_BUFFER, decoder)),

@@ -58,3 +58,9 @@ pub use repo::{
 };
 pub use repomd::{Checksum, Repomd, RepomdRecord, safe_relative_path};
 pub use strings::{StrId, StringTable};
+
+/// Whether work is worth handing to a second thread (decompression, interning): when the
+/// machine has more than one core.
+pub(crate) fn has_second_core() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
+}

@@ -67,8 +67,7 @@ pub(crate) fn parse_primary(
     pkgids: bool,
 ) -> Result<u64, RepodataError> {
     let path = input.path();
-    let threaded = crate::batch::threaded();
-    pipelined(out, path, threaded, |sink| {
+    pipelined(out, path, crate::has_second_core(), |sink| {
         parse_batches(input, pkgids, sink)
     })
 }
@@ -464,39 +463,34 @@ mod tests {
     use crate::xml::CHUNK;
     use std::path::Path;
 
-    pub(crate) fn parse_str(xml: &str) -> Result<RepoData, RepodataError> {
-        let mut input = XmlInput::from_reader(
-            Path::new("test-primary.xml"),
-            Compression::None,
-            Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())),
-        );
-        let mut out = RepoData::default();
-        parse_primary(&mut input, &mut out, true)?;
-        Ok(out)
-    }
-
-    /// Parses `xml` read `chunk` bytes at a time.
-    fn parse_chunked(xml: &str, chunk: usize) -> Result<RepoData, RepodataError> {
-        let mut input = XmlInput::from_reader(
+    /// A test document's input, read from memory.
+    fn input_of(xml: &str) -> XmlInput<'static> {
+        XmlInput::from_reader(
             Path::new("test-primary.xml"),
             Compression::None,
             Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())),
         )
-        .with_chunk(chunk);
+    }
+
+    /// Parses `input` into a fresh [`RepoData`].
+    fn parse_input(mut input: XmlInput<'_>) -> Result<RepoData, RepodataError> {
         let mut out = RepoData::default();
         parse_primary(&mut input, &mut out, true)?;
         Ok(out)
     }
 
-    /// Parses `xml` whole and read in chunks of every size, and checks that every
-    /// chunking gives the same packages or the same error.
+    pub(crate) fn parse_str(xml: &str) -> Result<RepoData, RepodataError> {
+        parse_input(input_of(xml))
+    }
+
+    /// Parses `xml` read `chunk` bytes at a time.
+    fn parse_chunked(xml: &str, chunk: usize) -> Result<RepoData, RepodataError> {
+        parse_input(input_of(xml).with_chunk(chunk))
+    }
+
     /// Parses `xml` with the batches interned on a second thread or not.
     fn parse_threaded(xml: &str, threaded: bool) -> Result<RepoData, RepodataError> {
-        let mut input = XmlInput::from_reader(
-            Path::new("test-primary.xml"),
-            Compression::None,
-            Box::new(std::io::Cursor::new(xml.as_bytes().to_vec())),
-        );
+        let mut input = input_of(xml);
         let mut out = RepoData::default();
         let path = input.path();
         crate::batch::pipelined(&mut out, path, threaded, |sink| {
@@ -567,6 +561,8 @@ mod tests {
         );
     }
 
+    /// Parses `xml` whole and read in chunks of every size, and checks that every
+    /// chunking gives the same packages or the same error.
     fn same_in_any_chunking(xml: &str) -> Result<RepoData, RepodataError> {
         let whole = parse_str(xml);
         for chunk in 1..=xml.len() {

@@ -476,9 +476,7 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
         let bytes = raw.as_bytes();
         let mut i = 0;
         loop {
-            while i < bytes.len() && is_xml_space_byte(bytes[i]) {
-                i += 1;
-            }
+            i = skip_spaces(bytes, i);
             if i == bytes.len() {
                 return Ok(());
             }
@@ -501,10 +499,7 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
             if key_end == key_start || inner_space {
                 return Err(self.bad_attr(element, "bad attribute name"));
             }
-            i += 1;
-            while i < bytes.len() && is_xml_space_byte(bytes[i]) {
-                i += 1;
-            }
+            i = skip_spaces(bytes, i + 1);
             let quote = match bytes.get(i) {
                 Some(&q @ (b'"' | b'\'')) => q,
                 _ => return Err(self.bad_attr(element, "unquoted attribute value")),
@@ -637,6 +632,15 @@ pub(crate) fn check_count(
 
 fn is_xml_space_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// The index of the first byte of `bytes` from `i` on that is not XML whitespace.
+#[inline]
+fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && is_xml_space_byte(bytes[i]) {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]

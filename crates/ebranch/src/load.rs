@@ -212,7 +212,9 @@ fn read_all(repos: &[FetchedRepo], reader: &Reader<'_>) -> Result<Vec<RepoData>>
             .map(|f| {
                 scope.spawn(move || {
                     let data = read_one(f, reader);
-                    crate::timings::phase(&format!("read {}", label(f)));
+                    if crate::timings::enabled() {
+                        crate::timings::phase(&format!("read {}", label(f)));
+                    }
                     data
                 })
             })

@@ -13,6 +13,11 @@ pub fn init() {
     let _ = start();
 }
 
+/// Whether timings are on (to skip building a phase's name otherwise).
+pub fn enabled() -> bool {
+    start().is_some()
+}
+
 /// Reports that `phase` ended, with the time since start, when timings are on.
 pub fn phase(phase: &str) {
     if let Some(t0) = start() {
