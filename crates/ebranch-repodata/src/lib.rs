@@ -41,6 +41,7 @@ mod read;
 pub mod repo;
 pub mod repomd;
 pub mod strings;
+mod tokens;
 mod xml;
 
 pub use cache::{

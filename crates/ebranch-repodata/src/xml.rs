@@ -2,8 +2,8 @@
 //! mapping that names the file and the byte position.
 //!
 //! The document is read in chunks of about [`CHUNK`] bytes, each cut just before its last
-//! `<` (or `&`), so that a chunk ends between two events, and parsed in place by quick-xml's slice
-//! reader (no copy of each event into a buffer). Every byte passes the checks of
+//! `<` (or `&`), so that a chunk ends between two events, and parsed in place into quick-xml's
+//! events by [`crate::tokens`] (no copy of each event into a buffer). Every byte passes the checks of
 //! [`crate::guard`] before it is parsed, and every event is bounded by [`MAX_NODE`]. A
 //! markup that contains a `<` (a comment, CDATA, a DOCTYPE) may still be cut: its chunk
 //! then ends in an unclosed markup, which is carried into the next, longer chunk.
@@ -15,11 +15,11 @@ use std::path::Path;
 use quick_xml::errors::{IllFormedError, SyntaxError};
 use quick_xml::escape::resolve_xml_entity;
 use quick_xml::events::{BytesRef, BytesStart, Event};
-use quick_xml::reader::Reader;
 
 use crate::compression::{Compression, open_decompressed};
 use crate::error::{RepodataError, one_line};
 use crate::guard::{Checker, MAX_NODE, Violation, ViolationKind, is_xml_char, total_limit};
+use crate::tokens::Tokens;
 
 /// How many bytes are parsed at once (a chunk is longer only to finish an event).
 pub(crate) const CHUNK: usize = 1 << 20;
@@ -64,7 +64,7 @@ pub(crate) enum Flow {
 /// The parser over one chunk, handed to the event handler with each event: it knows the
 /// position and names the file in errors.
 pub(crate) struct XmlCursor<'p, 'c> {
-    reader: Reader<&'c [u8]>,
+    tokens: Tokens<'c>,
     chunk: &'c [u8],
     /// Offset of the chunk in the document.
     base: u64,
@@ -222,13 +222,8 @@ impl<'p> XmlInput<'p> {
 
 impl<'p, 'c> XmlCursor<'p, 'c> {
     fn new(chunk: &'c [u8], base: u64, file: FileInfo<'p>) -> Self {
-        let mut reader = Reader::from_reader(chunk);
-        let config = reader.config_mut();
-        // End tags are checked against start tags by `OpenTags`, across chunks.
-        config.check_end_names = false;
-        config.allow_unmatched_ends = true;
         XmlCursor {
-            reader,
+            tokens: Tokens::new(chunk),
             chunk,
             base,
             file,
@@ -248,21 +243,21 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
         F: FnMut(&mut XmlCursor<'p, 'c>, Event<'c>) -> Result<Flow, RepodataError>,
     {
         loop {
-            let before = self.reader.buffer_position();
-            let event = match self.reader.read_event() {
-                Ok(Event::Eof) if !last => return Ok(self.reader.buffer_position() as usize),
+            let before = self.tokens.position();
+            let event = match self.tokens.next() {
+                Ok(Event::Eof) if !last => return Ok(self.tokens.position()),
                 Ok(event) => event,
                 Err(quick_xml::Error::Syntax(e))
                     if !last && e != SyntaxError::InvalidBangMarkup =>
                 {
                     // An unclosed markup at the end of the chunk: parse it again with more.
-                    return Ok(self.reader.error_position() as usize);
+                    return Ok(self.tokens.error_position());
                 }
                 Err(e) => return Err(self.map_error(e)),
             };
-            if self.reader.buffer_position() - before > MAX_NODE as u64 {
+            if self.tokens.position() - before > MAX_NODE {
                 let v = Violation {
-                    position: self.base + before,
+                    position: self.base + before as u64,
                     kind: ViolationKind::NodeTooLong,
                 };
                 return Err(self.violation_error(&v));
@@ -283,19 +278,19 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
                 *done = true;
             }
             if eof {
-                return Ok(self.reader.buffer_position() as usize);
+                return Ok(self.tokens.position());
             }
         }
     }
 
     /// An end tag that does not close the innermost open element: an error at its `<`.
     #[cold]
-    fn ill_formed_end(&self, before: u64, e: IllFormedError) -> RepodataError {
-        let read = &self.chunk[before as usize..self.reader.buffer_position() as usize];
+    fn ill_formed_end(&self, before: usize, e: IllFormedError) -> RepodataError {
+        let read = &self.chunk[before..self.tokens.position()];
         let at = read.iter().position(|&b| b == b'<').unwrap_or(0);
         RepodataError::MalformedXml {
             path: self.file.path.to_path_buf(),
-            position: self.base + before + at as u64,
+            position: self.base + (before + at) as u64,
             message: one_line(quick_xml::Error::IllFormed(e)),
         }
     }
@@ -304,14 +299,12 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
     fn unfinished_event(mut self, capturing: bool) -> usize {
         self.set_capturing(capturing);
         loop {
-            let before = self.reader.buffer_position();
-            match self.reader.read_event() {
-                Ok(Event::Eof) => return before as usize,
-                Ok(_) if self.reader.buffer_position() as usize == self.chunk.len() => {
-                    return before as usize;
-                }
+            let before = self.tokens.position();
+            match self.tokens.next() {
+                Ok(Event::Eof) => return before,
+                Ok(_) if self.tokens.position() == self.chunk.len() => return before,
                 Ok(_) => {}
-                Err(_) => return self.reader.error_position() as usize,
+                Err(_) => return self.tokens.error_position(),
             }
         }
     }
@@ -329,7 +322,7 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
     /// The current position in the document.
     #[inline]
     fn position(&self) -> u64 {
-        self.base + self.reader.buffer_position()
+        self.base + self.tokens.position() as u64
     }
 
     /// Whether text is being captured. Outside captured elements leading
@@ -337,11 +330,11 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
     /// events between elements; inside, text is kept exactly.
     #[inline]
     pub fn set_capturing(&mut self, capturing: bool) {
-        self.reader.config_mut().trim_text_start = !capturing;
+        self.tokens.keep_spaces(capturing);
     }
 
     fn capturing(&self) -> bool {
-        !self.reader.config().trim_text_start
+        self.tokens.keeps_spaces()
     }
 
     /// Converts a quick-xml error into ours, with the error position.
@@ -357,7 +350,7 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
             }
             other => RepodataError::MalformedXml {
                 path: self.file.path.to_path_buf(),
-                position: self.base + self.reader.error_position(),
+                position: self.base + self.tokens.error_position() as u64,
                 message: one_line(other),
             },
         }
