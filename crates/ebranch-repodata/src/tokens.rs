@@ -141,9 +141,26 @@ impl<'c> Tokens<'c> {
     }
 }
 
-/// Where a tag that starts `bytes` ends: its first `>` outside a quoted value.
+/// Where a tag that starts `bytes` ends: its first `>` outside a quoted value. Usually
+/// the first `>`: when no `'` and an even number of `"` come before it, no quoted value is
+/// open there (one pass over the tag, where a search per quote costs a call per value).
 #[inline]
 fn tag_end(bytes: &[u8]) -> Option<usize> {
+    let gt = memchr::memchr(b'>', bytes)?;
+    let (mut odd_doubles, mut singles) = (0u8, 0u8);
+    for &b in &bytes[..gt] {
+        odd_doubles ^= u8::from(b == b'"');
+        singles |= u8::from(b == b'\'');
+    }
+    if odd_doubles | singles == 0 {
+        return Some(gt);
+    }
+    quoted_tag_end(bytes)
+}
+
+/// [`tag_end`] for a tag with a `>` or a `'` in a quoted value.
+#[cold]
+fn quoted_tag_end(bytes: &[u8]) -> Option<usize> {
     let mut quote = None;
     for i in memchr::memchr3_iter(b'>', b'\'', b'"', bytes) {
         match (quote, bytes[i]) {
