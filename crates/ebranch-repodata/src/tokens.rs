@@ -113,8 +113,7 @@ impl<'c> Tokens<'c> {
         let rest = &self.text.as_bytes()[self.pos..];
         let len = match memchr::memchr2(b'<', b'&', rest) {
             Some(len) => len,
-            // Undecodable bytes follow: quick-xml names the error.
-            None if self.text.len() < self.chunk.len() => return self.by_quick_xml(),
+            None if self.text.len() < self.chunk.len() => return self.undecodable_text(),
             None => rest.len(),
         };
         let text = &self.text[self.pos..self.pos + len];
@@ -122,9 +121,23 @@ impl<'c> Tokens<'c> {
         Ok(Event::Text(BytesText::from_escaped(text)))
     }
 
+    /// A text with undecodable bytes before the next markup or reference: quick-xml's
+    /// error for it, with the same index into the text. Not a fresh reader's: one that
+    /// starts at a text skips a byte order mark that starts it.
+    #[cold]
+    fn undecodable_text(&mut self) -> Result<Event<'c>, quick_xml::Error> {
+        let rest = &self.chunk[self.pos..];
+        let len = memchr::memchr2(b'<', b'&', rest).unwrap_or(rest.len());
+        self.error_at = self.pos;
+        self.pos += len;
+        let text = std::str::from_utf8(&rest[..len])?;
+        Ok(Event::Text(BytesText::from_escaped(text)))
+    }
+
     /// The next event as quick-xml's reader reads it, for the rare and the broken ones.
-    /// It starts at a `<`, a `&` or an undecodable text, where a fresh reader reads what
-    /// one that read the whole chunk would.
+    /// It starts at a `<`, a `&` or an undecodable byte, where a fresh reader reads what
+    /// one that read the whole chunk would (never at a byte order mark, which a fresh
+    /// reader would skip).
     #[cold]
     fn by_quick_xml(&mut self) -> Result<Event<'c>, quick_xml::Error> {
         let mut reader = Reader::from_reader(&self.chunk[self.pos..]);
@@ -289,6 +302,19 @@ mod tests {
             b"<a>\r\n  mixed \t</a>\n<b>\n</b>",
         ];
         for case in cases {
+            assert_same_events(case);
+        }
+    }
+
+    #[test]
+    fn undecodable_text_after_a_byte_order_mark_is_quick_xmls_error() {
+        // A fresh reader at such a text skipped the mark, so its error counted the
+        // text's bytes from after it ("index 0" where the whole chunk's reader says 3).
+        for case in [
+            &b"<a>\xEF\xBB\xBF\xFF</a>"[..],
+            b"<ab> \xEF\xBB\xBF\xFF</ab>",
+            b"<a>&amp;\xEF\xBB\xBFx\xC3",
+        ] {
             assert_same_events(case);
         }
     }
