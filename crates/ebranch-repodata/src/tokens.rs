@@ -204,71 +204,123 @@ fn is_space_char(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quick_xml::errors::SyntaxError;
     use std::io::Read;
 
-    /// Whether the next text keeps its leading whitespace, as the parsers decide it: here
-    /// inside elements whose name has an odd length (so both settings are exercised).
-    fn keeps(last_start: &str) -> bool {
+    /// Whether the next text keeps its leading whitespace, from how many events were
+    /// read and the name of the last start tag.
+    type Keep<'k> = &'k dyn Fn(usize, &str) -> bool;
+
+    /// As the parsers decide it: inside elements whose name has an odd length (so both
+    /// settings are exercised).
+    fn keeps(_: usize, last_start: &str) -> bool {
         last_start.len() % 2 == 1
     }
 
-    /// What one event (or error) is, and where the reader stands after it.
-    fn describe(event: &Result<Event<'_>, quick_xml::Error>, at: usize, error_at: usize) -> String {
-        match event {
-            Ok(e) => format!("{e:?} @{at}"),
-            // quick-xml gives no position for undecodable bytes; ours is the event's start.
-            Err(e @ quick_xml::Error::Encoding(_)) => format!("error {e:?}"),
-            Err(e) => format!("error {e:?} @{error_at}"),
+    /// The events read so far, described, and what [`Keep`] is asked from them.
+    #[derive(Default)]
+    struct Seen {
+        out: Vec<String>,
+        last_start: String,
+    }
+
+    impl Seen {
+        fn keeps(&self, keep: Keep<'_>) -> bool {
+            keep(self.out.len(), &self.last_start)
+        }
+
+        /// Notes one event (or error), with where the reader stands after it; false
+        /// after the last one.
+        fn note(
+            &mut self,
+            event: &Result<Event<'_>, quick_xml::Error>,
+            at: usize,
+            error_at: usize,
+        ) -> bool {
+            self.out.push(match event {
+                Ok(e) => format!("{e:?} @{at}"),
+                // quick-xml gives no position for undecodable bytes; ours is the event's start.
+                Err(e @ quick_xml::Error::Encoding(_)) => format!("error {e:?}"),
+                Err(e) => format!("error {e:?} @{error_at}"),
+            });
+            match event {
+                Ok(Event::Start(e)) => self.last_start = e.name().as_ref().to_string(),
+                Ok(Event::Eof) | Err(_) => return false,
+                Ok(_) => {}
+            }
+            true
         }
     }
 
     /// The events of `chunk` from one quick-xml reader over all of it.
-    fn by_one_reader(chunk: &[u8]) -> Vec<String> {
+    fn by_one_reader(chunk: &[u8], keep: Keep<'_>) -> Vec<String> {
         let mut reader = Reader::from_reader(chunk);
         reader.config_mut().check_end_names = false;
         reader.config_mut().allow_unmatched_ends = true;
-        let mut out = Vec::new();
-        let mut last_start = String::new();
+        let mut seen = Seen::default();
         loop {
-            reader.config_mut().trim_text_start = !keeps(&last_start);
+            reader.config_mut().trim_text_start = !seen.keeps(keep);
             let event = reader.read_event();
-            let at = reader.buffer_position() as usize;
-            out.push(describe(&event, at, reader.error_position() as usize));
-            match event {
-                Ok(Event::Start(e)) => last_start = e.name().as_ref().to_string(),
-                Ok(Event::Eof) | Err(_) => return out,
-                Ok(_) => {}
+            let (at, error_at) = (reader.buffer_position(), reader.error_position());
+            if !seen.note(&event, at as usize, error_at as usize) {
+                return seen.out;
             }
         }
     }
 
-    /// The events of `chunk` from [`Tokens`].
-    fn by_tokens(chunk: &[u8]) -> Vec<String> {
-        let mut tokens = Tokens::new(chunk);
-        let mut out = Vec::new();
-        let mut last_start = String::new();
-        loop {
-            tokens.keep_spaces(keeps(&last_start));
+    /// The events of `doc` from [`Tokens`], over two chunks as [`crate::xml`] reads them:
+    /// `doc[..cut]`, to its end or to an unclosed markup, then the rest from there.
+    fn by_tokens(doc: &[u8], cut: usize, keep: Keep<'_>) -> Vec<String> {
+        let mut seen = Seen::default();
+        let mut tokens = Tokens::new(&doc[..cut]);
+        let resume = loop {
+            tokens.keep_spaces(seen.keeps(keep));
             let event = tokens.next();
-            out.push(describe(&event, tokens.position(), tokens.error_position()));
             match event {
-                Ok(Event::Start(e)) => last_start = e.name().as_ref().to_string(),
-                Ok(Event::Eof) | Err(_) => return out,
-                Ok(_) => {}
+                Ok(Event::Eof) => break cut,
+                Err(quick_xml::Error::Syntax(e))
+                    if cut < doc.len() && e != SyntaxError::InvalidBangMarkup =>
+                {
+                    break tokens.error_position();
+                }
+                _ if !seen.note(&event, tokens.position(), tokens.error_position()) => {
+                    return seen.out;
+                }
+                _ => {}
+            }
+        };
+        let mut tokens = Tokens::new(&doc[resume..]);
+        loop {
+            tokens.keep_spaces(seen.keeps(keep));
+            let event = tokens.next();
+            let (at, error_at) = (tokens.position(), tokens.error_position());
+            if !seen.note(&event, resume + at, resume + error_at) {
+                return seen.out;
             }
         }
     }
 
-    fn assert_same_events(chunk: &[u8]) {
-        let (ours, theirs) = (by_tokens(chunk), by_one_reader(chunk));
+    /// Fails naming the first event where `ours` (from [`by_tokens`] over `doc` cut at
+    /// `cut`) and `theirs` (from [`by_one_reader`]) differ.
+    fn assert_same(doc: &[u8], cut: usize, ours: &[String], theirs: &[String]) {
         if let Some(i) = (0..ours.len().max(theirs.len())).find(|&i| ours.get(i) != theirs.get(i)) {
             panic!(
-                "event {i} of {:?} differs:\n  ours:      {:?}\n  quick-xml: {:?}",
-                String::from_utf8_lossy(&chunk[..chunk.len().min(300)]),
+                "event {i} of {:?} (cut at {cut}) differs:\n  ours:      {:?}\n  quick-xml: {:?}",
+                String::from_utf8_lossy(&doc[..doc.len().min(300)]),
                 ours.get(i),
                 theirs.get(i)
             );
         }
+    }
+
+    fn assert_same_events(chunk: &[u8]) {
+        let theirs = by_one_reader(chunk, &keeps);
+        assert_same(
+            chunk,
+            chunk.len(),
+            &by_tokens(chunk, chunk.len(), &keeps),
+            &theirs,
+        );
     }
 
     #[test]
@@ -298,6 +350,7 @@ mod tests {
             b"<!-- unclosed",
             b"<![CDATA[ unclosed",
             b"<!x>",
+            b"<a><!DOCTYPE \n></a>",
             b"<?unclosed",
             b"<a>\r\n  mixed \t</a>\n<b>\n</b>",
         ];
@@ -347,6 +400,85 @@ mod tests {
         }
     }
 
+    /// `doc` changed in one to four places: a byte replaced by a piece, a piece
+    /// inserted, or a byte removed.
+    fn mutate(doc: &mut Vec<u8>, pieces: &[&[u8]], state: &mut u64) {
+        for _ in 0..1 + next(state) % 4 {
+            let at = (next(state) % doc.len().max(1) as u64) as usize;
+            let piece = pieces[(next(state) % pieces.len() as u64) as usize];
+            match (next(state) % 3, doc.is_empty()) {
+                (0, false) => drop(doc.splice(at..at + 1, piece.iter().copied())),
+                (1, _) | (_, true) => drop(doc.splice(at..at, piece.iter().copied())),
+                _ => drop(doc.remove(at)),
+            }
+        }
+    }
+
+    /// As [`crate::xml`] reads a document: cut before a `<` or `&`, the first chunk read
+    /// to its end (or to an unclosed markup at its end), the rest in a chunk that starts
+    /// there; and whether text keeps its leading whitespace changes after any event.
+    #[test]
+    fn the_events_of_documents_cut_before_any_markup_are_quick_xmls() {
+        let base = r#"<?xml version="1.0"?>
+<!DOCTYPE metadata [<!ENTITY e 'v'>]>
+<metadata packages="1"><!-- a <comment> & --><package type="rpm"><name>a&amp;b</name>
+  <description>  d&#x41; <![CDATA[ <x> & ]]> café &lt;&#65;
+  tail </description><?pi <y> &?><version epoch="0" ver="1"/>
+  <file a='>' b="<&amp;">/usr/bin/a</file ></package>  </metadata>
+"#
+        .as_bytes();
+        let pieces: &[&[u8]] = &[
+            b"<",
+            b">",
+            b"&",
+            b";",
+            b"'",
+            b"\"",
+            b"/",
+            b"!",
+            b"?",
+            b"-",
+            b" ",
+            b"\n",
+            b"\t",
+            b"\r",
+            b"=",
+            b"a",
+            b"]",
+            b"\xFF",
+            b"\xC3",
+            b"\xEF\xBB\xBF",
+            b"\xC3\xA9",
+            b"<!--",
+            b"-->",
+            b"<![CDATA[",
+            b"]]>",
+            b"<?",
+            b"?>",
+            b"</",
+            b"/>",
+            b"&amp;",
+            b"&#x41;",
+            b"<!DOCTYPE",
+            b"<!DOCTYPE >",
+            b"<a>",
+            b"</a>",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        for n in 0..2_000 {
+            let mut doc = base.to_vec();
+            if n > 0 {
+                mutate(&mut doc, pieces, &mut state);
+            }
+            let bits = next(&mut state);
+            let keep = move |events: usize, _: &str| bits >> (events % 64) & 1 == 1;
+            let theirs = by_one_reader(&doc, &keep);
+            let cuts = (1..doc.len()).filter(|&i| matches!(doc[i], b'<' | b'&'));
+            for cut in cuts.chain([doc.len()]) {
+                assert_same(&doc, cut, &by_tokens(&doc, cut, &keep), &theirs);
+            }
+        }
+    }
     /// The first `limit` bytes of a real compressed metadata file, decompressed.
     fn real(rel: &str, limit: u64) -> Option<Vec<u8>> {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
