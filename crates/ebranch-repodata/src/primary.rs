@@ -889,6 +889,26 @@ text</description>
     }
 
     #[test]
+    fn a_closed_markup_quick_xml_rejects_is_malformed_where_it_stands() {
+        // quick-xml rejects these closed markups with the syntax error of an unclosed one.
+        // They were taken for a markup cut by the chunk's end and carried into ever longer
+        // chunks: the file was read to 16 MiB and called an event longer than that (or, if
+        // shorter, truncated at its end).
+        let at = HEAD.len();
+        for bad in ["<?>", "<!-x-->", "<![CDATx]]>", "<!Dx>"] {
+            let streamed = parse_streamed(&format!("{HEAD}{bad}"), "<x/>", 5 << 20, "</metadata>");
+            let whole = parse_str(&format!("{HEAD}{bad}{FOO}</metadata>")).unwrap_err();
+            for err in [streamed, whole] {
+                let msg = err.to_string();
+                assert!(
+                    msg.starts_with(&format!("malformed XML in test-primary.xml at byte {at}: ")),
+                    "{bad}: {msg}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn characters_xml_forbids_are_rejected_with_their_offset() {
         for (bad, what) in [
             ("\x1B]0;owned\x07", "U+001B is not allowed"),

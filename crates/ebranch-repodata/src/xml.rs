@@ -247,9 +247,7 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
             let event = match self.tokens.next() {
                 Ok(Event::Eof) if !last => return Ok(self.tokens.position()),
                 Ok(event) => event,
-                Err(quick_xml::Error::Syntax(e))
-                    if !last && e != SyntaxError::InvalidBangMarkup =>
-                {
+                Err(quick_xml::Error::Syntax(e)) if !last && self.cut_markup(e) => {
                     // An unclosed markup at the end of the chunk: parse it again with more.
                     return Ok(self.tokens.error_position());
                 }
@@ -337,17 +335,23 @@ impl<'p, 'c> XmlCursor<'p, 'c> {
         self.tokens.keeps_spaces()
     }
 
+    /// Whether the syntax error just read is a markup the chunk's end cuts: it runs to
+    /// the end, or is a `<` that ends the chunk. quick-xml also rejects some closed
+    /// markups (`<?>`, `<!-x-->`) with the error of an unclosed one: more bytes would
+    /// not mend those.
+    fn cut_markup(&self, e: SyntaxError) -> bool {
+        e != SyntaxError::InvalidBangMarkup && self.tokens.position() + 1 >= self.chunk.len()
+    }
+
     /// Converts a quick-xml error into ours, with the error position.
     pub fn map_error(&self, error: quick_xml::Error) -> RepodataError {
         match error {
             quick_xml::Error::Io(io) => self.io_error(&io),
-            quick_xml::Error::Syntax(e) if e != SyntaxError::InvalidBangMarkup => {
-                RepodataError::Truncated {
-                    path: self.file.path.to_path_buf(),
-                    position: self.position(),
-                    detail: format!("inside markup ({e})"),
-                }
-            }
+            quick_xml::Error::Syntax(e) if self.cut_markup(e) => RepodataError::Truncated {
+                path: self.file.path.to_path_buf(),
+                position: self.position(),
+                detail: format!("inside markup ({e})"),
+            },
             other => RepodataError::MalformedXml {
                 path: self.file.path.to_path_buf(),
                 position: self.base + self.tokens.error_position() as u64,
