@@ -3,7 +3,9 @@
 //! references, unclosed or undecodable markup) is read by quick-xml's reader, one event
 //! at a time. The events are quick-xml's, the same ones its reader gives for the same
 //! bytes, in the same places (the tests below compare the two on real and broken
-//! documents).
+//! documents), but for a byte order mark that starts the chunk: quick-xml's reader skips
+//! it without counting it; here it is text, and counted (only a document's first chunk
+//! can start with one: [`crate::xml`] cuts chunks before a `<` or `&`).
 //!
 //! Why: quick-xml checks each event's bytes for UTF-8 on its own and keeps its own
 //! stack of open tags. Here the chunk is checked once, and [`crate::xml`] already keeps
@@ -413,6 +415,11 @@ mod tests {
                 (1, _) | (_, true) => drop(doc.splice(at..at, piece.iter().copied())),
                 _ => drop(doc.remove(at)),
             }
+        }
+        // Not a byte order mark that starts the chunk: that one is text here (see the
+        // module's doc).
+        if doc.starts_with(b"\xEF\xBB\xBF") {
+            doc.insert(0, b' ');
         }
     }
 
