@@ -80,7 +80,8 @@ impl<'c> Tokens<'c> {
                 Some(b'!' | b'?') | None => self.by_quick_xml(),
                 Some(_) => self.tag(false),
             },
-            Some(b'&') | None => self.by_quick_xml(),
+            Some(b'&') => self.by_quick_xml(),
+            None => self.undecodable_text(),
             Some(_) => self.text(),
         }
     }
@@ -125,7 +126,8 @@ impl<'c> Tokens<'c> {
 
     /// A text with undecodable bytes before the next markup or reference: quick-xml's
     /// error for it, with the same index into the text. Not a fresh reader's: one that
-    /// starts at a text skips a byte order mark that starts it.
+    /// starts at a text skips a byte order mark that starts it (UTF-8's; UTF-16's too
+    /// with quick-xml's `encoding` feature, and reads on).
     #[cold]
     fn undecodable_text(&mut self) -> Result<Event<'c>, quick_xml::Error> {
         let rest = &self.chunk[self.pos..];
@@ -137,9 +139,8 @@ impl<'c> Tokens<'c> {
     }
 
     /// The next event as quick-xml's reader reads it, for the rare and the broken ones.
-    /// It starts at a `<`, a `&` or an undecodable byte, where a fresh reader reads what
-    /// one that read the whole chunk would (never at a byte order mark, which a fresh
-    /// reader would skip).
+    /// It starts at a `<` or a `&`, where a fresh reader reads what one that read the
+    /// whole chunk would (never at a text, whose byte order mark a fresh reader skips).
     #[cold]
     fn by_quick_xml(&mut self) -> Result<Event<'c>, quick_xml::Error> {
         let mut reader = Reader::from_reader(&self.chunk[self.pos..]);
@@ -347,6 +348,10 @@ mod tests {
             b"<a>\xFF</a>",
             b"<a b=\"\xFF\">",
             b"<a>ok</a>\xC3",
+            // UTF-16 byte order marks: a fresh reader would skip one at its start if
+            // quick-xml's `encoding` feature were on.
+            b"<a>\xFF\xFEx</a>",
+            b"<a>\xFE\xFF</a>",
             b"<a",
             b"<a b='",
             b"<a b=\"x",
