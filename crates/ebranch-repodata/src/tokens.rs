@@ -15,6 +15,8 @@
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::reader::Reader;
 
+use crate::xml::{is_xml_space_byte, skip_spaces};
+
 /// The events of one chunk, in order.
 pub(crate) struct Tokens<'c> {
     chunk: &'c [u8],
@@ -69,9 +71,7 @@ impl<'c> Tokens<'c> {
     pub fn next(&mut self) -> Result<Event<'c>, quick_xml::Error> {
         let bytes = self.text.as_bytes();
         if !self.keep_spaces {
-            while bytes.get(self.pos).is_some_and(|&b| is_space(b)) {
-                self.pos += 1;
-            }
+            self.pos = skip_spaces(bytes, self.pos);
         }
         match bytes.get(self.pos) {
             None if self.pos == self.chunk.len() => Ok(Event::Eof),
@@ -97,9 +97,9 @@ impl<'c> Tokens<'c> {
         if end {
             let content = &tag[2..tag.len() - 1];
             // As quick-xml: trailing whitespace goes, unless the name is only that.
-            let name = match content.trim_end_matches(is_space_char) {
-                "" => content,
-                name => name,
+            let name = match content.bytes().rposition(|b| !is_xml_space_byte(b)) {
+                Some(last) => &content[..=last],
+                None => content,
             };
             return Ok(Event::End(BytesEnd::new(name)));
         }
@@ -192,16 +192,10 @@ fn quoted_tag_end(bytes: &[u8]) -> Option<usize> {
 /// The length of a tag's name: up to the first whitespace.
 #[inline]
 fn name_len(content: &str) -> usize {
-    content.bytes().position(is_space).unwrap_or(content.len())
-}
-
-#[inline]
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
-}
-
-fn is_space_char(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n')
+    content
+        .bytes()
+        .position(is_xml_space_byte)
+        .unwrap_or(content.len())
 }
 
 #[cfg(test)]

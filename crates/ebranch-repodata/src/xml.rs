@@ -632,13 +632,15 @@ pub(crate) fn check_count(
     }
 }
 
-fn is_xml_space_byte(b: u8) -> bool {
+/// XML whitespace: space, tab, CR, LF (quick-xml's too).
+#[inline]
+pub(crate) fn is_xml_space_byte(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
 /// The index of the first byte of `bytes` from `i` on that is not XML whitespace.
 #[inline]
-fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && is_xml_space_byte(bytes[i]) {
         i += 1;
     }
